@@ -1,0 +1,336 @@
+"""The catalogue: schema, registry sync, idempotent upserts, harvest runs, full-text search.
+
+Knows SQLite (through sqlite-utils) and plain dicts, nothing of Scrapy. Every write of a
+source's harvest happens in one transaction, and a harvest never deletes a material.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from harvester.tagging import vocabulary
+
+SCHEMA_VERSION = 1
+JSON_LIST_COLUMNS = ("languages", "phases", "audiences", "link_texts")
+FTS_COLUMNS = ["title", "description", "link_texts", "text"]
+
+MATERIAL_COLUMNS = {
+    "id": str,
+    "url": str,
+    "title": str,
+    "description": str,
+    "type": str,
+    "languages": str,
+    "plain_language": int,
+    "phases": str,
+    "audiences": str,
+    "format": str,
+    "source_id": str,
+    "project_id": str,
+    "status": str,
+    "first_seen": str,
+    "last_seen": str,
+    "kind": str,
+    "canonical_url": str,
+    "declared_language": str,
+    "link_texts": str,
+    "referrer": str,
+    "published": str,
+    "content_hash": str,
+    "size_bytes": int,
+    "content_type": str,
+    "material_reason": str,
+    "tag_evidence": str,
+    "text": str,
+    "last_run_id": int,
+}
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def open_catalog(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a catalogue in WAL mode, so Datasette can read while a harvest writes."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=10000")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    with db.atomic():
+        _create_tables(db)
+        for name, table in (("phases", "phases"), ("audiences", "audiences"), ("types", "types")):
+            db[table].upsert_all(vocabulary.labels(name), pk="id")
+        db["languages"].upsert_all(vocabulary.labels("languages"), pk="id")
+        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def _create_tables(db: sqlite_utils.Database) -> None:
+    for name in ("phases", "audiences", "types", "languages"):
+        db[name].create({"id": str, "label_fi": str, "label_sv": str, "label_en": str}, pk="id", if_not_exists=True)
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db["projects"].create(
+        {
+            "id": str,
+            "name_fi": str,
+            "name_sv": str,
+            "name_en": str,
+            "round": int,
+            "start_year": int,
+            "end_year": int,
+            "implementer": str,
+            "partners": str,
+            "places": str,
+            "eura_code": str,
+            "phases": str,
+            "objectives_fi": str,
+            "objectives_en": str,
+            "results_fi": str,
+            "results_en": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["sources"].create(
+        {
+            "id": str,
+            "name": str,
+            "project_id": str,
+            "start_urls": str,
+            "scope": str,
+            "platform": str,
+            "note": str,
+        },
+        pk="id",
+        foreign_keys=[("project_id", "projects", "id")],
+        if_not_exists=True,
+    )
+    db["materials"].create(
+        MATERIAL_COLUMNS,
+        pk="id",
+        not_null={"url", "title", "type", "source_id", "status", "first_seen", "last_seen"},
+        defaults={"status": "active", "plain_language": 0},
+        foreign_keys=[
+            ("type", "types", "id"),
+            ("source_id", "sources", "id"),
+            ("project_id", "projects", "id"),
+        ],
+        if_not_exists=True,
+    )
+    db["material_locations"].create(
+        {"material_id": str, "url": str, "source_id": str, "first_seen": str, "last_seen": str},
+        pk=("material_id", "url"),
+        foreign_keys=[("material_id", "materials", "id"), ("source_id", "sources", "id")],
+        if_not_exists=True,
+    )
+    db["harvest_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "sources_file": str,
+            "sources": int,
+            "pages_fetched": int,
+            "materials": int,
+            "new_materials": int,
+            "errors": int,
+            "message": str,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["harvest_run_sources"].create(
+        {
+            "run_id": int,
+            "source_id": str,
+            "status": str,
+            "started_at": str,
+            "finished_at": str,
+            "pages_fetched": int,
+            "materials": int,
+            "new_materials": int,
+            "changed_materials": int,
+            "unchanged_materials": int,
+            "errors": int,
+            "error_details": str,
+            "finish_reason": str,
+        },
+        pk=("run_id", "source_id"),
+        foreign_keys=[("run_id", "harvest_runs", "id"), ("source_id", "sources", "id")],
+        if_not_exists=True,
+    )
+    for table, columns in (
+        ("materials", ["source_id"]),
+        ("materials", ["project_id"]),
+        ("materials", ["type"]),
+        ("materials", ["status"]),
+        ("material_locations", ["url"]),
+    ):
+        db[table].create_index(columns, if_not_exists=True)
+    if "materials_fts" not in db.table_names():
+        db["materials"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+
+
+def sync_registry(db: sqlite_utils.Database, projects: list[dict], sources: list) -> None:
+    """Write the registry (projects.yml and the sources file) into the catalogue."""
+    rows = []
+    for p in projects:
+        name = p.get("name") or {}
+        years = p.get("years") or {}
+        objectives = p.get("objectives") or {}
+        results = p.get("results") or {}
+        rows.append(
+            {
+                "id": p["id"],
+                "name_fi": name.get("fi"),
+                "name_sv": name.get("sv"),
+                "name_en": name.get("en"),
+                "round": p.get("round"),
+                "start_year": years.get("start"),
+                "end_year": years.get("end"),
+                "implementer": p.get("implementer"),
+                "partners": json.dumps(p.get("partners") or [], ensure_ascii=False),
+                "places": json.dumps(p.get("places") or [], ensure_ascii=False),
+                "eura_code": p.get("eura_code"),
+                "phases": json.dumps(p.get("phases") or [], ensure_ascii=False),
+                "objectives_fi": objectives.get("fi"),
+                "objectives_en": objectives.get("en"),
+                "results_fi": results.get("fi"),
+                "results_en": results.get("en"),
+            }
+        )
+    with db.atomic():
+        if rows:
+            db["projects"].upsert_all(rows, pk="id")
+        db["sources"].upsert_all(
+            [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "project_id": s.project,
+                    "start_urls": json.dumps(list(s.start_urls)),
+                    "scope": json.dumps(list(s.scope)),
+                    "platform": s.platform,
+                    "note": s.note,
+                }
+                for s in sources
+            ],
+            pk="id",
+        )
+
+
+def start_run(db: sqlite_utils.Database, sources_file: str, source_count: int) -> int:
+    with db.atomic():
+        table = db["harvest_runs"].insert(
+            {"started_at": utcnow(), "status": "running", "sources_file": sources_file, "sources": source_count}
+        )
+    return table.last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, status: str, message: str = "") -> dict:
+    totals = db.execute(
+        "select coalesce(sum(pages_fetched),0), coalesce(sum(materials),0), coalesce(sum(new_materials),0),"
+        " coalesce(sum(errors),0) from harvest_run_sources where run_id = ?",
+        [run_id],
+    ).fetchone()
+    row = {
+        "finished_at": utcnow(),
+        "status": status,
+        "pages_fetched": totals[0],
+        "materials": totals[1],
+        "new_materials": totals[2],
+        "errors": totals[3],
+        "message": message,
+    }
+    with db.atomic():
+        db["harvest_runs"].update(run_id, row)
+    return db["harvest_runs"].get(run_id)
+
+
+def material_row(item: dict) -> dict:
+    row = {key: item.get(key) for key in MATERIAL_COLUMNS if key in item}
+    for key in JSON_LIST_COLUMNS:
+        row[key] = json.dumps(list(item.get(key) or []), ensure_ascii=False)
+    row["tag_evidence"] = json.dumps(item.get("tag_evidence") or {}, ensure_ascii=False, sort_keys=True)
+    row["plain_language"] = int(item.get("plain_language") or 0)
+    return row
+
+
+def store_source_harvest(
+    db: sqlite_utils.Database,
+    run_id: int | None,
+    source_id: str,
+    items: list[dict],
+    report: dict,
+) -> dict:
+    """Upsert one source's materials and its run record in a single transaction.
+
+    Existing materials keep their first_seen; nothing is deleted. Returns the counts.
+    """
+    now = utcnow()
+    ids = [item["id"] for item in items]
+    existing = {}
+    if ids:
+        placeholders = ",".join("?" * len(ids))
+        existing = {
+            row[0]: (row[1], row[2])
+            for row in db.execute(
+                f"select id, first_seen, content_hash from materials where id in ({placeholders})", ids
+            ).fetchall()
+        }
+    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    rows, locations = [], []
+    for item in items:
+        row = material_row(item)
+        previous = existing.get(item["id"])
+        if previous:
+            row["first_seen"] = previous[0]
+            counts["changed" if previous[1] != row.get("content_hash") else "unchanged"] += 1
+        else:
+            row["first_seen"] = now
+            counts["new"] += 1
+        row.update(last_seen=now, status="active", last_run_id=run_id)
+        rows.append(row)
+        for url in [item["url"], *(item.get("duplicate_urls") or [])]:
+            locations.append({"material_id": item["id"], "url": url, "source_id": source_id, "last_seen": now})
+    with db.atomic():
+        if rows:
+            db["materials"].upsert_all(rows, pk="id", alter=False)
+        if locations:
+            known = {
+                (r[0], r[1]): r[2]
+                for r in db.execute(
+                    "select material_id, url, first_seen from material_locations where source_id = ?", [source_id]
+                ).fetchall()
+            }
+            for loc in locations:
+                loc["first_seen"] = known.get((loc["material_id"], loc["url"]), now)
+            db["material_locations"].upsert_all(locations, pk=("material_id", "url"))
+        if run_id is not None:
+            db["harvest_run_sources"].upsert(
+                {
+                    "run_id": run_id,
+                    "source_id": source_id,
+                    "status": report.get("status", "ok"),
+                    "started_at": report.get("started_at"),
+                    "finished_at": now,
+                    "pages_fetched": report.get("pages_fetched", 0),
+                    "materials": len(rows),
+                    "new_materials": counts["new"],
+                    "changed_materials": counts["changed"],
+                    "unchanged_materials": counts["unchanged"],
+                    "errors": len(report.get("errors") or []),
+                    "error_details": json.dumps(report.get("errors") or [], ensure_ascii=False),
+                    "finish_reason": report.get("finish_reason"),
+                },
+                pk=("run_id", "source_id"),
+            )
+    return counts

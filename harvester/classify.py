@@ -1,0 +1,75 @@
+"""Material or not: decide whether a fetched page, file or embed is a material.
+
+Files and video embeds found on in-scope pages are materials. A page is a material
+when its main content is itself the material (a guide, an info page, a course page):
+site furniture (news, events, contact, privacy, accessibility, archives, the project's
+own "about" page) is recognised by URL segments and headings, and link lists and stubs
+by the size and link density of their main content.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+MIN_MATERIAL_WORDS = 150
+MAX_LINK_DENSITY = 0.45
+
+NON_MATERIAL_SEGMENTS = re.compile(
+    r"^(uutiset|uutinen|ajankohtaista|tiedotteet|news|nyheter|aktuellt|blogi|blog|blogs|blogg|"
+    r"tapahtumat|tapahtuma|events?|evenemang|kalenteri|kalender|calendar|"
+    r"yhteystiedot|yhteystieto|ota-yhteytta|contact(-us)?|kontakt(a-oss)?|kontaktuppgifter|"
+    r"henkilokunta|henkilosto|tiimi|staff|team|personal|"
+    r"tietosuoja(seloste)?|tietosuojaseloste|rekisteriseloste|privacy(-policy|-notice)?|dataskydd(sbeskrivning)?|"
+    r"integritetsskydd|saavutettavuus(seloste)?|accessibility(-statement)?|tillganglighet(sutlatande)?|"
+    r"category|kategoria|kategori|tag|tags|avainsana|author|kirjoittaja|page|sivu|search|haku|hae|sok|"
+    r"login|kirjaudu|wp-login\.php|wp-admin|feed|cookies?|evasteet|kakor|palaute|feedback|ajanvaraus|"
+    r"tidsbokning|booking|hankkeesta|tietoa-hankkeesta|om-projektet|about(-the-project|-us)?|"
+    r"sitemap|sivukartta|webbkarta)$",
+    re.I,
+)
+NON_MATERIAL_HEADINGS = re.compile(
+    r"^(uutiset|ajankohtaista|tiedotteet|news|nyheter|aktuellt|blogi|blog|tapahtumat|events|evenemang|"
+    r"yhteystiedot|ota yhteyttä|contact|contact us|kontakt|kontaktuppgifter|henkilökunta|hankkeen henkilöstö|"
+    r"tiimimme|staff|our team|personal|tietosuojaseloste|tietosuoja|privacy notice|privacy policy|"
+    r"dataskyddsbeskrivning|saavutettavuusseloste|accessibility statement|tillgänglighetsutlåtande|"
+    r"hankkeesta|tietoa hankkeesta|om projektet|about the project|ajanvaraus|tidsbokning|palaute|feedback|"
+    r"materiaalit|julkaisut|material|publikationer|materials|publications|haku|sök|search)\b",
+    re.I,
+)
+
+
+def _segments(url: str) -> list[str]:
+    return [s for s in urlsplit(url).path.lower().split("/") if s]
+
+
+def decide(item: dict) -> tuple[bool, str]:
+    """(is_material, reason) for one harvested item."""
+    kind = item.get("kind")
+    if kind == "embed":
+        return True, "video embed on an in-scope page"
+    if kind == "file":
+        if not (item.get("text") or "").strip() and item.get("format") == "pdf":
+            return True, "document file (no extractable text)"
+        return True, "document file linked from an in-scope page"
+    signals = item.get("page_signals") or {}
+    url = item.get("canonical_url") or item["url"]
+    if signals.get("is_scope_root"):
+        return False, "start or language front page"
+    query = urlsplit(url).query
+    if re.search(r"(^|&)(s|q|paged|cur|page|sivu|start|offset)=", query):
+        return False, "search or pagination URL"
+    for segment in _segments(url):
+        if NON_MATERIAL_SEGMENTS.match(segment):
+            return False, f"site page by URL segment '{segment}'"
+    heading = (item.get("title") or "").strip()
+    if NON_MATERIAL_HEADINGS.match(heading):
+        return False, f"site page by heading '{heading[:40]}'"
+    if signals.get("is_post"):
+        return False, "news or blog post"
+    words = signals.get("word_count", 0)
+    if words < MIN_MATERIAL_WORDS:
+        return False, f"too little main content ({words} words)"
+    if signals.get("link_density", 0) > MAX_LINK_DENSITY:
+        return False, f"link list (link density {signals['link_density']})"
+    return True, f"page with substantial main content ({words} words)"

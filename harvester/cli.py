@@ -1,0 +1,179 @@
+"""Command line: `aineistopankki harvest | serve | demo`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harvester.registry import RegistryError, load_projects, load_sources
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+EXIT_CANNOT_RUN = 2
+EXIT_NOTHING_HARVESTED = 1
+
+
+def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("harvester.settings", priority="project")
+    settings.set("AINEISTOPANKKI_DB", db_path, priority="cmdline")
+    settings.set("AINEISTOPANKKI_RUN_ID", run_id, priority="cmdline")
+    settings.set("AINEISTOPANKKI_PROJECTS", {p["id"]: p for p in projects}, priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if args.log_file:
+        settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if args.max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", args.max_pages, priority="cmdline")
+    if args.delay is not None:
+        settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
+        if args.delay == 0:
+            # Only sensible for a local web (the demo): no throttling, a few parallel requests per host.
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 4, priority="cmdline")
+    return settings
+
+
+def harvest(args) -> int:
+    from scrapy.crawler import CrawlerProcess
+
+    from harvester.catalog import finish_run, open_catalog, start_run, sync_registry
+    from harvester.spiders.site import SiteSpider
+
+    try:
+        projects = load_projects()
+        sources = load_sources(Path(args.sources), {p["id"] for p in projects})
+    except RegistryError as exc:
+        print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if args.source:
+        unknown = set(args.source) - {s.id for s in sources}
+        if unknown:
+            print(f"aineistopankki harvest: unknown source id(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        sources = [s for s in sources if s.id in args.source]
+    try:
+        db = open_catalog(args.db)
+        sync_registry(db, projects, sources)
+        run_id = start_run(db, str(args.sources), len(sources))
+    except Exception as exc:  # sqlite3 and OS errors: the catalogue cannot be opened at all
+        print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+    process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects), install_root_handler=True)
+    for source in sources:
+        process.crawl(SiteSpider, source=source)
+    process.start()
+
+    rows = list(db.query("select * from harvest_run_sources where run_id = ? order by source_id", [run_id]))
+    failed = [r for r in rows if r["status"] == "failed"]
+    missing = {s.id for s in sources} - {r["source_id"] for r in rows}
+    if missing or len(failed) == len(sources):
+        status = "failed"
+    elif failed or any(r["status"] == "partial" for r in rows):
+        status = "partial"
+    else:
+        status = "ok"
+    message = "; ".join(
+        [f"{r['source_id']}: nothing could be fetched" for r in failed]
+        + [f"{sid}: the crawl did not finish" for sid in sorted(missing)]
+    )
+    run = finish_run(db, run_id, status, message)
+    print(
+        f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
+        f"from {len(sources)} sources, {run['pages_fetched']} responses, {run['errors']} errors"
+    )
+    for r in rows:
+        print(
+            f"  {r['source_id']:28} {r['status']:8} {r['materials']:4} materials "
+            f"{r['pages_fetched']:5} responses {r['errors']:3} errors"
+        )
+    if message:
+        print(f"  problems: {message}", file=sys.stderr)
+    return EXIT_NOTHING_HARVESTED if status == "failed" else 0
+
+
+def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
+    datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
+    command = [datasette, "serve", db, "--host", host, "--port", str(port), "--metadata", str(REPO_DIR / "metadata.yml")]
+    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins"), ("--static", "static")):
+        path = REPO_DIR / "datasette" / folder
+        if path.is_dir() and any(path.iterdir()):
+            command += [option, f"static:{path}" if option == "--static" else str(path)]
+    command += ["--setting", "sql_time_limit_ms", "3000", "--setting", "default_page_size", "50"]
+    return command + (extra or [])
+
+
+def serve(args) -> int:
+    if not Path(args.db).exists():
+        print(f"aineistopankki serve: no catalogue at {args.db} (run a harvest first)", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(f"Serving the catalogue on http://{args.host}:{args.port}/", flush=True)
+    return subprocess.call(datasette_command(str(args.db), args.host, args.port))
+
+
+def demo(args) -> int:
+    sys.path.insert(0, str(REPO_DIR))  # the demo web lives in the repository, not in the package
+    from demo.server import DemoWeb
+
+    web = DemoWeb(args.demo_port).start()
+    print("Demo web:", ", ".join(f"{site} {web.origin(site)}/" for site in web.sites), flush=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, encoding="utf-8") as handle:
+        handle.write(web.sources_yaml())
+    args.sources = handle.name
+    args.delay = 0.0
+    code = harvest(args)
+    os.unlink(handle.name)
+    if code != 0 or args.no_serve:
+        web.stop()
+        return code
+    try:
+        return serve(args)
+    finally:
+        web.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="aineistopankki", description="Aineistopankki: harvest, catalogue, serve.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def harvest_options(p):
+        p.add_argument("--db", default="catalog.db", help="catalogue file (created if missing)")
+        p.add_argument("--source", action="append", help="harvest only this source id (repeatable)")
+        p.add_argument("--max-pages", type=int, default=0, help="stop a source after this many responses")
+        p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
+        p.add_argument("--log-file", default=None)
+
+    p = sub.add_parser("harvest", help="harvest the sources into the catalogue")
+    p.add_argument("--sources", default=str(REPO_DIR / "harvester" / "registry" / "sources.yml"))
+    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host (default 1)")
+    harvest_options(p)
+    p.set_defaults(func=harvest)
+
+    p = sub.add_parser("serve", help="serve the catalogue with Datasette")
+    p.add_argument("--db", default="catalog.db")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8001)
+    p.set_defaults(func=serve)
+
+    p = sub.add_parser("demo", help="serve the demo web, harvest it, serve the catalogue")
+    harvest_options(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--demo-port", type=int, default=8701, help="first port of the demo web")
+    p.add_argument("--no-serve", action="store_true", help="stop after the harvest")
+    p.set_defaults(func=demo)
+
+    args = parser.parse_args(argv)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""HTML extraction: title, description, declared language, main text, headings, links, embeds.
+
+Works on lxml trees (parsel's, so Scrapy responses and saved files go the same way) and
+knows nothing of Scrapy or the catalogue. "Main content" is the page's content wrapper
+(main, article, the CMS's content div); links are gathered from the whole page except
+site chrome, because platforms such as Liferay put attachments in a block beside the article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+MAIN_CANDIDATES = (
+    "//main",
+    "//*[@role='main']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' journal-content-article ')]",
+    "//article",
+    "//*[@id='content']",
+    "//*[@id='main']",
+    "//body",
+)
+CHROME_TAGS = ("header", "nav", "footer", "aside")
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "form", "button", "select")
+BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "tr", "td", "th", "dt", "dd", "dl", "blockquote", "pre", "br", "hr", "figcaption",
+    "header", "footer", "nav", "aside", "address",
+}  # fmt: skip
+EMBED_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$", re.I)
+TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
+DATE_ISO = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)")
+DATE_FI = re.compile(r"\b([0-3]?\d)\.([01]?\d)\.(20\d\d)\b")
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    in_content: bool  # False for links in site chrome (header, nav, footer, aside)
+
+
+@dataclass
+class HtmlPage:
+    url: str
+    title: str | None = None
+    h1: str | None = None
+    html_title: str | None = None
+    description: str | None = None
+    declared_language: str | None = None
+    hreflang: dict[str, str] = field(default_factory=dict)
+    canonical: str | None = None
+    text: str = ""
+    headings: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    embeds: list[str] = field(default_factory=list)
+    published: str | None = None
+    is_post: bool = False
+    word_count: int = 0
+    link_density: float = 0.0
+
+
+def clean(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def primary_language(tag: str | None) -> str | None:
+    """'fi-FI' → 'fi', 'sv_SE' → 'sv'; None for empty or malformed tags."""
+    if not tag:
+        return None
+    lang = re.split(r"[-_]", tag.strip().lower())[0]
+    return lang if re.fullmatch(r"[a-z]{2,3}", lang) else None
+
+
+def block_text(element) -> str:
+    """Text of an element with line breaks between block elements."""
+    parts: list[str] = []
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in BLOCK_TAGS:
+            parts.append("\n")
+        if el.text and tag:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in BLOCK_TAGS:
+            parts.append("\n")
+
+    walk(element)
+    lines = (clean(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _main_element(tree):
+    for xpath in MAIN_CANDIDATES:
+        found = tree.xpath(xpath)
+        if found:
+            return found[0]
+    return tree
+
+
+def _without(element, tags):
+    """A copy of element without the given descendant tags."""
+    copy = lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode"))
+    for bad in copy.xpath(" | ".join(f".//{t}" for t in tags)):
+        bad.drop_tree()
+    return copy
+
+
+def _in_chrome(el) -> bool:
+    return any(a.tag in CHROME_TAGS for a in el.iterancestors())
+
+
+def parse(html: str | bytes) -> lxml_html.HtmlElement:
+    if isinstance(html, bytes):
+        return lxml_html.document_fromstring(html)
+    return lxml_html.document_fromstring(html.encode("utf-8"))
+
+
+def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPage:
+    tree = html if isinstance(html, lxml_html.HtmlElement) else parse(html)
+    page = HtmlPage(url=url)
+    root = tree.getroottree().getroot()
+    page.declared_language = primary_language(root.get("lang") or root.get("xml:lang"))
+    if not page.declared_language:
+        meta_lang = tree.xpath("//meta[@http-equiv='content-language']/@content | //meta[@property='og:locale']/@content")
+        page.declared_language = primary_language(meta_lang[0]) if meta_lang else None
+    page.html_title = clean(" ".join(tree.xpath("//title//text()"))) or None
+    description = tree.xpath("//meta[@name='description']/@content | //meta[@property='og:description']/@content")
+    page.description = clean(description[0]) if description else None
+    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    page.canonical = urljoin(url, canonical[0].strip()) if canonical and canonical[0].strip() else None
+    for alt in tree.xpath("//link[@rel='alternate'][@hreflang]"):
+        lang = primary_language(alt.get("hreflang"))
+        if lang and alt.get("href"):
+            page.hreflang[lang] = urljoin(url, alt.get("href").strip())
+
+    main = _main_element(tree)
+    if not _in_chrome(main) and main.tag != "body":
+        content = _without(main, DROP_TAGS)
+    else:
+        content = _without(main, DROP_TAGS + CHROME_TAGS)
+    page.text = block_text(content)
+    page.headings = [clean(h.text_content()) for h in content.xpath(".//h1|.//h2|.//h3") if clean(h.text_content())]
+    h1 = content.xpath(".//h1") or tree.xpath("//h1")
+    page.h1 = clean(h1[0].text_content()) if h1 else None
+    og_title = tree.xpath("//meta[@property='og:title']/@content")
+    html_title = TITLE_SUFFIX.sub("", page.html_title) if page.html_title else None
+    page.title = page.h1 or (clean(og_title[0]) if og_title else None) or html_title
+
+    words = page.text.split()
+    page.word_count = len(words)
+    link_words = sum(len(clean(a.text_content()).split()) for a in content.xpath(".//a"))
+    page.link_density = round(link_words / len(words), 3) if words else 1.0
+
+    for a in tree.xpath("//a[@href]"):
+        href = a.get("href").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
+            continue
+        text = clean(a.text_content()) or clean(a.get("title"))
+        page.links.append(Link(urljoin(url, href), text, in_content=not _in_chrome(a)))
+    for frame in main.xpath(".//iframe[@src]"):
+        src = urljoin(url, frame.get("src").strip())
+        if EMBED_HOSTS.search(urlsplit(src).hostname or ""):
+            page.embeds.append(src)
+
+    classes = " ".join(tree.xpath("//article/@class | //body/@class"))
+    page.is_post = bool(re.search(r"\b(type-post|single-post|blog-entry|news-item)\b", classes)) or bool(
+        tree.xpath("//meta[@property='og:type'][@content='article']")
+    )
+    page.published = _published(tree, page.text)
+    return page
+
+
+def _published(tree, text: str) -> str | None:
+    for value in tree.xpath(
+        "//meta[@property='article:published_time']/@content | //time/@datetime | //meta[@name='date']/@content"
+    ):
+        match = DATE_ISO.search(value)
+        if match:
+            return match.group(1)
+    match = DATE_FI.search(text[:400])
+    if match:
+        day, month, year = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return None

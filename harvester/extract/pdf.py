@@ -1,0 +1,122 @@
+"""PDF extraction with pypdf: text, metadata, declared language and a usable title.
+
+Real pilot PDFs often carry useless /Title metadata ("Microsoft Word - Dokumentti1"),
+so the title falls back to the first heading-like line of the first page.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from .html import clean, primary_language
+
+MAX_PAGES = 60
+MAX_CHARS = 200_000
+USELESS_TITLE = re.compile(
+    r"^(microsoft (word|powerpoint|excel)\s*-|untitled|nimetön|namnlös|dokumentti\s*\d*$|document\s*\d*$|"
+    r"esitys\d*$|presentation\d*$|slide \d+$|\S+\.(docx?|pptx?|odt|pdf|indd)$|\S*_\S*$)",
+    re.I,
+)
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+class PdfError(ValueError):
+    """A PDF that cannot be read (corrupt, truncated or encrypted)."""
+
+
+@dataclass
+class PdfDocument:
+    text: str
+    title: str | None
+    meta_title: str | None
+    author: str | None
+    declared_language: str | None
+    pages: int
+    headings: list[str]
+
+
+def is_useless_title(title: str | None) -> bool:
+    return not title or len(title) < 4 or bool(USELESS_TITLE.search(title.strip()))
+
+
+def _largest_text(page) -> str | None:
+    """The first run of the largest type on a page: the real title of most documents."""
+    runs: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        scale = abs(tm[3] or tm[0] or 1) * abs(cm[3] or cm[0] or 1)
+        runs.append((text, round((font_size or 0) * scale, 1)))
+
+    page.extract_text(visitor_text=visit)
+    sizes = [size for text, size in runs if text.strip()]
+    if not sizes:
+        return None
+    largest = max(sizes)
+    body = sorted(sizes)[len(sizes) // 2]
+    if largest < body * 1.15:
+        return None
+    parts: list[str] = []
+    for text, size in runs:
+        if size == largest:
+            parts.append(text)
+        elif parts and "".join(parts).strip() and text.strip():
+            break
+    heading = clean(" ".join(parts))
+    return heading if 4 <= len(heading) <= 250 else None
+
+
+def _first_heading(text: str) -> str | None:
+    for line in text.split("\n")[:15]:
+        line = clean(line)
+        if 8 <= len(line) <= 180 and not re.fullmatch(r"[\d\s./–-]+", line):
+            return line
+    return None
+
+
+def extract_pdf(data: bytes) -> PdfDocument:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception as exc:  # pypdf raises several types for unsupported encryption
+                raise PdfError(f"encrypted PDF: {exc}") from exc
+        meta = reader.metadata or {}
+        root = reader.trailer["/Root"]
+        lang = root.get("/Lang") if hasattr(root, "get") else None
+        texts: list[str] = []
+        total = 0
+        for page in reader.pages[:MAX_PAGES]:
+            chunk = page.extract_text() or ""
+            texts.append(chunk)
+            total += len(chunk)
+            if total >= MAX_CHARS:
+                break
+        page_count = len(reader.pages)
+    except PdfError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise PdfError(f"unreadable PDF: {exc}") from exc
+    text = "\n".join(clean(line) for line in "\n".join(texts).splitlines() if line.strip())[:MAX_CHARS]
+    meta_title = clean(str(meta.get("/Title") or "")) or None
+    try:
+        heading = _largest_text(reader.pages[0]) if reader.pages else None
+    except Exception:  # layout analysis is a nicety; plain text below still gives a title
+        heading = None
+    heading = heading or _first_heading(text)
+    title = heading if is_useless_title(meta_title) else meta_title
+    return PdfDocument(
+        text=text,
+        title=title,
+        meta_title=meta_title,
+        author=clean(str(meta.get("/Author") or "")) or None,
+        declared_language=primary_language(str(lang)) if lang else None,
+        pages=page_count,
+        headings=[heading] if heading else [],
+    )

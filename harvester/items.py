@@ -1,0 +1,63 @@
+"""The Material item: the one record every stage shares, from spider to catalogue.
+
+Spiders fill what they saw (url, kind, text, declared language …); the pipelines add
+the canonical id, the material decision and the tags. The JSON Schema in
+schema/material.schema.json is the contract and is checked before anything is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import scrapy
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "material.schema.json"
+
+
+class Material(scrapy.Item):
+    # identity and provenance (spider)
+    url = scrapy.Field()  # the URL the material was fetched from (after redirects)
+    canonical_url = scrapy.Field()
+    id = scrapy.Field()
+    source_id = scrapy.Field()
+    project_id = scrapy.Field()
+    kind = scrapy.Field()  # page | file | embed
+    format = scrapy.Field()  # html | pdf | docx | video | …
+    content_type = scrapy.Field()
+    size_bytes = scrapy.Field()
+    content_hash = scrapy.Field()
+    referrer = scrapy.Field()  # the page that linked or embedded it
+    link_texts = scrapy.Field()  # anchor texts of the links pointing to it
+    fetched_at = scrapy.Field()
+    # extracted content (extract/)
+    title = scrapy.Field()
+    description = scrapy.Field()
+    text = scrapy.Field()
+    headings = scrapy.Field()
+    declared_language = scrapy.Field()
+    hreflang = scrapy.Field()  # {lang: url} of the page's declared language versions
+    published = scrapy.Field()
+    page_signals = scrapy.Field()  # facts the material decision uses (word count, link density …)
+    # decisions (pipelines)
+    is_material = scrapy.Field()
+    material_reason = scrapy.Field()
+    type = scrapy.Field()
+    languages = scrapy.Field()
+    plain_language = scrapy.Field()
+    phases = scrapy.Field()
+    audiences = scrapy.Field()
+    tag_evidence = scrapy.Field()
+    duplicate_urls = scrapy.Field()  # other URLs found for the same material in this harvest
+
+
+@lru_cache(maxsize=1)
+def material_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate_material(item: dict) -> None:
+    """Raise jsonschema.ValidationError when a stored material breaks the contract."""
+    jsonschema.validate(dict(item), material_schema())

@@ -1,0 +1,26 @@
+"""Classify: drop what is not a material, counting why."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+from harvester.classify import decide
+
+
+class ClassifyPipeline:
+    def __init__(self, stats=None):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def process_item(self, item, spider=None):
+        is_material, reason = decide(item)
+        if not is_material:
+            if self.stats is not None:
+                self.stats.inc_value("aineistopankki/not_material", spider=spider)
+            raise DropItem(f"not a material: {reason}: {item['url']}")
+        item["is_material"] = True
+        item["material_reason"] = reason
+        return item

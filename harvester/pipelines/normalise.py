@@ -1,0 +1,37 @@
+"""Normalise: canonical URL and stable id, tidy text fields, a title for everything."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from harvester.extract.html import clean
+from harvester.urls import canonicalize, material_id
+
+
+def fallback_title(url: str) -> str:
+    """A readable title from a URL's last segment ('Opas+alkuvaiheeseen.pdf' → 'Opas alkuvaiheeseen')."""
+    path = urlsplit(url).path.rstrip("/")
+    segments = [s for s in path.split("/") if s]
+    name = next((s for s in reversed(segments) if "." in s or not s[:8].isalnum()), segments[-1] if segments else url)
+    name = unquote(name).rsplit(".", 1)[0] if "." in name else unquote(name)
+    return clean(name.replace("+", " ").replace("_", " ").replace("-", " ")) or url
+
+
+class NormalisePipeline:
+    def process_item(self, item, spider=None):
+        declared = item.get("canonical_url")
+        # rel=canonical is trusted only within the same host: a page cannot claim another site's identity.
+        if declared and urlsplit(declared).netloc == urlsplit(item["url"]).netloc:
+            canonical = canonicalize(declared)
+        else:
+            canonical = canonicalize(item["url"])
+        item["canonical_url"] = canonical
+        item["id"] = material_id(canonical)
+        for field in ("title", "description"):
+            if item.get(field):
+                item[field] = clean(item[field])
+        link_texts = [clean(t) for t in item.get("link_texts") or [] if clean(t)]
+        item["link_texts"] = link_texts
+        if not item.get("title"):
+            item["title"] = link_texts[0] if link_texts else fallback_title(item["url"])
+        return item

@@ -1,0 +1,65 @@
+"""Tag: languages, plain language, type, phases and audiences, each with its evidence."""
+
+from __future__ import annotations
+
+from harvester.tagging.language import identify
+from harvester.tagging.plain_language import plain_language
+from harvester.tagging.rules import pick_many, pick_type
+
+DEFAULT_TYPE = {"page": "info-page", "embed": "video", "file": "guide"}
+
+
+def tag(item: dict, project: dict | None = None) -> dict:
+    """Add tags and tag_evidence to an item (also used outside Scrapy, e.g. for re-tagging)."""
+    link_text = " | ".join(item.get("link_texts") or [])
+    fields = {
+        "title": item.get("title") or "",
+        "link_text": link_text,
+        "url": item.get("url") or "",
+        "headings": " | ".join(item.get("headings") or []),
+        "description": item.get("description") or "",
+        "text": (item.get("text") or "")[:20000],
+    }
+    evidence: dict = {}
+
+    if item.get("kind") == "embed":
+        result = identify("", item.get("declared_language"), item.get("title") or "")
+    else:
+        result = identify(item.get("text") or "", item.get("declared_language"), f"{fields['title']}\n{link_text}")
+    item["languages"] = result.languages
+    for lang in result.languages:
+        evidence[f"language:{lang}"] = {"method": result.method, "shares": result.shares}
+
+    flag, plain_evidence = plain_language(
+        {"title": fields["title"], "url": fields["url"], "link_text": link_text, "headings": fields["headings"]},
+        item.get("text") or "",
+    )
+    item["plain_language"] = flag
+    if plain_evidence:
+        evidence["plain_language"] = plain_evidence
+
+    item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
+    evidence[f"type:{item['type']}"] = type_evidence
+
+    prior = (project or {}).get("phases") or []
+    item["phases"], phase_evidence = pick_many("phases", fields, prior)
+    item["audiences"], audience_evidence = pick_many("audiences", fields)
+    if not item["audiences"]:
+        item["audiences"] = ["immigrants"]
+        audience_evidence = {"immigrants": {"method": "default", "matched": [], "score": 0}}
+    evidence.update({f"phase:{k}": v for k, v in phase_evidence.items()})
+    evidence.update({f"audience:{k}": v for k, v in audience_evidence.items()})
+    item["tag_evidence"] = evidence
+    return item
+
+
+class TagPipeline:
+    def __init__(self, projects: dict):
+        self.projects = projects
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getdict("AINEISTOPANKKI_PROJECTS"))
+
+    def process_item(self, item, spider=None):
+        return tag(item, self.projects.get(item.get("project_id")))

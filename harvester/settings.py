@@ -1,0 +1,62 @@
+"""Scrapy settings for harvests: polite by default, bounded on every download.
+
+The CLI overrides the delay for the loopback demo web; production runs keep these.
+"""
+
+BOT_NAME = "aineistopankki"
+SPIDER_MODULES = ["harvester.spiders"]
+NEWSPIDER_MODULE = "harvester.spiders"
+
+USER_AGENT = (
+    "Aineistopankki/0.1 (open materials bank for immigrant integration work; "
+    "+https://github.com/aineistopankki/aineistopankki#harvester)"
+)
+ROBOTSTXT_OBEY = True
+
+# Politeness: one request at a time per host, a delay between requests, AutoThrottle on top.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = False
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Limits on every download and on the crawl itself.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+DEPTH_LIMIT = 10
+CLOSESPIDER_PAGECOUNT = 5000
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Dead links and server errors reach the spider's errback, which records them by URL.
+HTTPERROR_ALLOWED_CODES: list[int] = []
+
+DOWNLOADER_MIDDLEWARES = {
+    "harvester.middlewares.HostAllowListMiddleware": 50,
+}
+
+# The line: normalise → classify → tag → dedupe → validate and store.
+ITEM_PIPELINES = {
+    "harvester.pipelines.normalise.NormalisePipeline": 100,
+    "harvester.pipelines.classify.ClassifyPipeline": 200,
+    "harvester.pipelines.tag.TagPipeline": 300,
+    "harvester.pipelines.dedupe.DedupePipeline": 400,
+    "harvester.pipelines.store.StorePipeline": 500,
+}
+
+LOG_LEVEL = "INFO"
+LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Project settings (set by the CLI for each run).
+AINEISTOPANKKI_DB = None
+AINEISTOPANKKI_RUN_ID = None
+AINEISTOPANKKI_PROJECTS = {}  # project id -> project record (for tagging priors)
+AINEISTOPANKKI_MAX_QUERY_VARIANTS = 3  # distinct query strings followed per path (paging traps)

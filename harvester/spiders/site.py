@@ -1,0 +1,225 @@
+"""The generic site spider: one sources entry in, every candidate material out.
+
+It follows pages inside the source's scope, fetches document files that in-scope pages
+link from their content (even when the file sits outside the scope prefix on the same
+host), records video embeds without fetching the video host, and records every failed
+request by URL. Whether a page is a material is decided later in the pipelines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from harvester.extract.html import extract_html
+from harvester.extract.pdf import PdfError, extract_pdf
+from harvester.items import Material
+from harvester.registry import Source
+from harvester.tagging.vocabulary import ids as vocabulary_ids
+from harvester.urls import canonicalize, file_format, in_scope, is_skippable
+
+LANGUAGE_ROOTS = {"selkosuomi", "selkokieli", "lattlast", "english", "svenska", "suomi", "in-english", "pa-svenska"}
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class SiteSpider(scrapy.Spider):
+    name = "site"
+
+    def __init__(self, source: Source, *args, **kwargs):
+        super().__init__(*args, name=f"site:{source.id}", **kwargs)
+        self.source = source
+        self.allowed_hosts = source.hosts
+        self.roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
+        self.language_roots = LANGUAGE_ROOTS | set(vocabulary_ids("languages"))
+        self.link_texts: dict[str, list[str]] = {}
+        self.query_variants: dict[str, set[str]] = {}
+        self.errors: list[dict] = []
+
+    async def start(self):
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+
+    def start_requests(self):  # Scrapy < 2.13
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+
+    # -- pages ---------------------------------------------------------------------------
+    def parse(self, response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if response.body[:5] == b"%PDF-" or "application/pdf" in content_type:
+            yield from self.parse_file(response)
+            return
+        if not isinstance(response, scrapy.http.TextResponse) or "html" not in (content_type or "text/html"):
+            self.crawler.stats.inc_value("aineistopankki/skipped_content_type")
+            return
+        if not in_scope(response.url, self.source.scope):
+            # A redirect led outside the scope: not this source's page.
+            self.crawler.stats.inc_value("aineistopankki/redirected_out_of_scope")
+            return
+        page = extract_html(response.body, response.url)
+        canonical = canonicalize(response.url)
+        segments = [s for s in urlsplit(canonical).path.split("/") if s]
+        yield Material(
+            url=response.url,
+            source_id=self.source.id,
+            project_id=self.source.project,
+            kind="page",
+            format="html",
+            content_type=content_type.split(";")[0] or "text/html",
+            size_bytes=len(response.body),
+            content_hash=hashlib.sha256(page.text.encode("utf-8")).hexdigest(),
+            referrer=response.meta.get("referrer"),
+            link_texts=self._link_texts(canonical, response),
+            fetched_at=now(),
+            title=page.title,
+            description=page.description,
+            text=page.text,
+            headings=page.headings,
+            declared_language=page.declared_language,
+            hreflang=page.hreflang,
+            published=page.published,
+            canonical_url=page.canonical,
+            page_signals={
+                "word_count": page.word_count,
+                "link_density": page.link_density,
+                "is_post": page.is_post,
+                "is_scope_root": canonical in self.roots
+                or (len(segments) == 1 and segments[0].lower() in self.language_roots),
+            },
+        )
+        for embed in page.embeds:
+            yield Material(
+                url=embed,
+                source_id=self.source.id,
+                project_id=self.source.project,
+                kind="embed",
+                format="video",
+                referrer=response.url,
+                link_texts=[],
+                fetched_at=now(),
+                title=page.title,
+                description=page.description,
+                text=page.text[:2000],
+                headings=page.headings,
+                declared_language=page.declared_language,
+                hreflang={},
+            )
+        yield from self.follow(response, page.links)
+
+    def follow(self, response, links):
+        page_host = urlsplit(response.url).netloc.lower()
+        for link in links:
+            url = link.url.split("#", 1)[0]
+            if is_skippable(url):
+                continue
+            if file_format(url):
+                if not link.in_content:
+                    continue
+                if urlsplit(url).netloc.lower() != page_host and not in_scope(url, self.source.scope):
+                    continue
+                self._remember_link_text(url, link.text)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_file,
+                    errback=self.on_error,
+                    meta={"referrer": response.url, "link_text": link.text},
+                )
+            elif in_scope(url, self.source.scope) and self._query_allowed(url):
+                self._remember_link_text(url, link.text)
+                yield scrapy.Request(
+                    url, callback=self.parse, errback=self.on_error, meta={"referrer": response.url}
+                )
+
+    def _query_allowed(self, url: str) -> bool:
+        """Follow at most a few query-string variants of one path: paging and calendar traps are endless."""
+        parts = urlsplit(canonicalize(url))
+        if not parts.query:
+            return True
+        variants = self.query_variants.setdefault(f"{parts.netloc}{parts.path}", set())
+        if parts.query in variants:
+            return True
+        if len(variants) >= self.settings.getint("AINEISTOPANKKI_MAX_QUERY_VARIANTS", 3):
+            self.crawler.stats.inc_value("aineistopankki/query_variants_skipped")
+            return False
+        variants.add(parts.query)
+        return True
+
+    def _remember_link_text(self, url: str, text: str) -> None:
+        if text:
+            texts = self.link_texts.setdefault(canonicalize(url), [])
+            if text not in texts:
+                texts.append(text)
+
+    def _link_texts(self, canonical: str, response) -> list[str]:
+        texts = list(self.link_texts.get(canonical, []))
+        for url in response.meta.get("redirect_urls", []):
+            texts.extend(t for t in self.link_texts.get(canonicalize(url), []) if t not in texts)
+        return texts
+
+    # -- files ---------------------------------------------------------------------------
+    def parse_file(self, response):
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        if "html" in content_type and response.body[:5] != b"%PDF-":
+            # A "file" link that serves a page (a landing page in front of the document).
+            if in_scope(response.url, self.source.scope):
+                yield from self.parse(response)
+            return
+        fmt = file_format(response.url) or ("pdf" if response.body[:5] == b"%PDF-" else "file")
+        canonical = canonicalize(response.url)
+        link_texts = self._link_texts(canonical, response)
+        item = Material(
+            url=response.url,
+            source_id=self.source.id,
+            project_id=self.source.project,
+            kind="file",
+            format=fmt,
+            content_type=content_type.split(";")[0] or None,
+            size_bytes=len(response.body),
+            content_hash=hashlib.sha256(response.body).hexdigest(),
+            referrer=response.meta.get("referrer"),
+            link_texts=link_texts,
+            fetched_at=now(),
+            title=None,
+            description=None,
+            text="",
+            headings=[],
+            declared_language=None,
+            hreflang={},
+        )
+        if fmt == "pdf":
+            try:
+                doc = extract_pdf(response.body)
+            except PdfError as exc:
+                self.record_error(response.url, str(exc), response.meta.get("referrer"))
+            else:
+                item.update(
+                    title=doc.title, text=doc.text, headings=doc.headings, declared_language=doc.declared_language
+                )
+        yield item
+
+    # -- failures ------------------------------------------------------------------------
+    def on_error(self, failure):
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            message = f"HTTP {status}"
+        elif failure.check(DNSLookupError):
+            message = "DNS lookup failed"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            message = "timed out"
+        else:
+            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.record_error(request.url, message, request.meta.get("referrer"))
+
+    def record_error(self, url: str, message: str, referrer: str | None = None) -> None:
+        self.errors.append({"url": url, "error": message, "referrer": referrer})
+        self.crawler.stats.inc_value("aineistopankki/errors")
+        self.logger.warning("%s: %s%s", url, message, f" (linked from {referrer})" if referrer else "")

@@ -1,0 +1,53 @@
+"""The controlled vocabularies (phases, audiences, types, languages), loaded from vocab/*.yml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+VOCAB_DIR = Path(__file__).parent / "vocab"
+VOCABULARIES = ("phases", "audiences", "types", "languages")
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    label: dict[str, str]
+    patterns: tuple[tuple[re.Pattern, float, str], ...]  # (compiled keyword, weight, keyword as written)
+
+
+def _compile(keyword: str) -> re.Pattern:
+    """A keyword is a stem matched at a word start; '~stem' also matches inside compounds."""
+    inside = keyword.startswith("~")
+    stem = re.escape(keyword.lstrip("~").lower())
+    return re.compile(stem if inside else rf"(?<![\w]){stem}", re.UNICODE)
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> tuple[Term, ...]:
+    if name not in VOCABULARIES:
+        raise KeyError(f"unknown vocabulary {name!r}")
+    entries = yaml.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
+    terms = []
+    for entry in entries:
+        patterns = []
+        for weight, keywords in (entry.get("keywords") or {}).items():
+            patterns.extend((_compile(str(k)), float(weight), str(k)) for k in keywords)
+        terms.append(Term(entry["id"], dict(entry["label"]), tuple(patterns)))
+    return tuple(terms)
+
+
+def ids(name: str) -> list[str]:
+    return [t.id for t in load(name)]
+
+
+def labels(name: str) -> list[dict]:
+    """Rows for the catalogue's vocabulary tables."""
+    return [
+        {"id": t.id, "label_fi": t.label["fi"], "label_sv": t.label["sv"], "label_en": t.label["en"]}
+        for t in load(name)
+    ]
