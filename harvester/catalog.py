@@ -299,7 +299,7 @@ def store_source_harvest(
             counts["new"] += 1
         row.update(last_seen=now, status="active", last_run_id=run_id)
         rows.append(row)
-        for url in [item["url"], *(item.get("duplicate_urls") or [])]:
+        for url in item.get("locations") or [item["url"]]:
             locations.append({"material_id": item["id"], "url": url, "source_id": source_id, "last_seen": now})
     with db.atomic():
         if rows:

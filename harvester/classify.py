@@ -56,7 +56,7 @@ def decide(item: dict) -> tuple[bool, str]:
     url = item.get("canonical_url") or item["url"]
     if signals.get("is_scope_root"):
         return False, "start or language front page"
-    query = urlsplit(url).query
+    query = urlsplit(url).query + "&" + urlsplit(item.get("fetched_url") or url).query
     if re.search(r"(^|&)(s|q|paged|cur|page|sivu|start|offset)=", query):
         return False, "search or pagination URL"
     for segment in _segments(url):

@@ -19,7 +19,8 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "material.schema.json"
 
 class Material(scrapy.Item):
     # identity and provenance (spider)
-    url = scrapy.Field()  # the URL the material was fetched from (after redirects)
+    url = scrapy.Field()  # the spider: the URL fetched (after redirects); normalised: the canonical URL
+    fetched_url = scrapy.Field()
     canonical_url = scrapy.Field()
     id = scrapy.Field()
     source_id = scrapy.Field()
@@ -50,7 +51,7 @@ class Material(scrapy.Item):
     phases = scrapy.Field()
     audiences = scrapy.Field()
     tag_evidence = scrapy.Field()
-    duplicate_urls = scrapy.Field()  # other URLs found for the same material in this harvest
+    locations = scrapy.Field()  # every URL the material was found at in this harvest
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""Downloader middleware that keeps every request on the hosts its source names.
+"""Scrapy plumbing: a downloader middleware that keeps every request on the hosts its source names.
 
 Redirects and links pass through here too, so a crawl can never wander off to a host
 that the sources file did not name (nor, in tests, off the loopback demo web).
@@ -6,9 +6,11 @@ that the sources file did not name (nor, in tests, off the loopback demo web).
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.logformatter import LogFormatter
 
 
 class HostAllowListMiddleware:
@@ -28,3 +30,10 @@ class HostAllowListMiddleware:
             self.stats.inc_value("aineistopankki/offsite_blocked", spider=spider)
             raise IgnoreRequest(f"host {parts.netloc!r} is not in the source's hosts")
         return None
+
+
+class QuietDropFormatter(LogFormatter):
+    """Dropping non-materials and duplicates is routine: log it at DEBUG without the whole item."""
+
+    def dropped(self, item, exception, response, spider):
+        return {"level": logging.DEBUG, "msg": "Dropped: %(exception)s", "args": {"exception": exception}}

@@ -51,6 +51,7 @@ ITEM_PIPELINES = {
 }
 
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "harvester.middlewares.QuietDropFormatter"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem
 
 def url_quality(url: str) -> tuple:
     """Lower is better: no query, no '-2' duplicate slug, shorter."""
-    return ("?" in url, bool(re.search(r"-\d/?$", url.split("?")[0])), len(url))
+    return ("?" in url, bool(re.search(r"-\d/?$", url.split("?")[0])), len(url), url)
 
 
 class DedupePipeline:
@@ -27,7 +27,6 @@ class DedupePipeline:
         if existing is None and item.get("content_hash") and item.get("kind") != "embed":
             existing = self.by_hash.get((item["source_id"], item["content_hash"]))
         if existing is None:
-            item.setdefault("duplicate_urls", [])
             self.by_id[item["id"]] = item
             if item.get("content_hash") and item.get("kind") != "embed":
                 self.by_hash[(item["source_id"], item["content_hash"])] = item
@@ -38,13 +37,13 @@ class DedupePipeline:
 
     @staticmethod
     def _merge(kept: dict, dup: dict) -> None:
-        if url_quality(dup["canonical_url"]) < url_quality(kept["canonical_url"]):
+        if url_quality(dup["url"]) < url_quality(kept["url"]):
             # The better URL arrived second: keep the record, take over its identity.
-            kept["duplicate_urls"].append(kept["url"])
             for field in ("url", "canonical_url", "id"):
                 kept[field] = dup[field]
-        elif dup["url"] not in kept["duplicate_urls"] and dup["url"] != kept["url"]:
-            kept["duplicate_urls"].append(dup["url"])
+        for url in dup["locations"]:
+            if url not in kept["locations"]:
+                kept["locations"].append(url)
         for text in dup.get("link_texts") or []:
             if text not in kept["link_texts"]:
                 kept["link_texts"].append(text)

@@ -25,8 +25,10 @@ class NormalisePipeline:
             canonical = canonicalize(declared)
         else:
             canonical = canonicalize(item["url"])
-        item["canonical_url"] = canonical
+        item["fetched_url"] = item["url"]
+        item["url"] = item["canonical_url"] = canonical
         item["id"] = material_id(canonical)
+        item["locations"] = [item["fetched_url"]]
         for field in ("title", "description"):
             if item.get(field):
                 item[field] = clean(item[field])

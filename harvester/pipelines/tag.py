@@ -38,7 +38,10 @@ def tag(item: dict, project: dict | None = None) -> dict:
     if plain_evidence:
         evidence["plain_language"] = plain_evidence
 
-    item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
+    if item.get("kind") == "embed":
+        item["type"], type_evidence = "video", {"method": "embed", "matched": [item["url"]], "score": 1}
+    else:
+        item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
     evidence[f"type:{item['type']}"] = type_evidence
 
     prior = (project or {}).get("phases") or []

@@ -66,6 +66,7 @@ class SiteSpider(scrapy.Spider):
             return
         page = extract_html(response.body, response.url)
         canonical = canonicalize(response.url)
+        declared = canonicalize(page.canonical) if page.canonical else canonical
         segments = [s for s in urlsplit(canonical).path.split("/") if s]
         yield Material(
             url=response.url,
@@ -91,7 +92,7 @@ class SiteSpider(scrapy.Spider):
                 "word_count": page.word_count,
                 "link_density": page.link_density,
                 "is_post": page.is_post,
-                "is_scope_root": canonical in self.roots
+                "is_scope_root": bool({canonical, declared} & self.roots)
                 or (len(segments) == 1 and segments[0].lower() in self.language_roots),
             },
         )

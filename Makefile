@@ -1,0 +1,47 @@
+# Aineistopankki: `make demo` to see it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= catalog.db
+SOURCES ?= harvester/registry/sources.yml
+PORT ?= 8001
+
+.PHONY: install demo test harvest serve lint format pdfs clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+# Start the demo web on 127.0.0.1:8701-8707, harvest it into $(DB), serve Datasette on :$(PORT).
+demo: install
+	$(BIN)/aineistopankki demo --db $(DB) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+# Harvest the real sources (or SOURCES=...) politely into $(DB).
+harvest: install
+	$(BIN)/aineistopankki harvest --sources $(SOURCES) --db $(DB)
+
+serve: install
+	$(BIN)/aineistopankki serve --db $(DB) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Rebuild the demo web's PDFs from demo/pdf-src (needs the DejaVu fonts).
+pdfs: install
+	$(BIN)/python -m demo.build_pdfs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
