@@ -85,6 +85,7 @@ def harvest(args) -> int:
         + [f"{sid}: the crawl did not finish" for sid in sorted(missing)]
     )
     run = finish_run(db, run_id, status, message)
+    db.close()
     print(
         f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
         f"from {len(sources)} sources, {run['pages_fetched']} responses, {run['errors']} errors"

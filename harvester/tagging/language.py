@@ -134,7 +134,7 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
     letters = sum(ch.isalpha() for ch in body)
     if letters < MIN_DETECT_CHARS * 2:
         sample = f"{short_text}\n{body}".strip()
-        shares = text_shares(sample) if sum(ch.isalpha() for ch in sample) >= MIN_DETECT_CHARS else {}
+        shares = text_shares(sample)  # scripts decide at any length; langdetect only judges long Latin runs
         non_latin = [lang for lang in shares if lang in ("ti", "ar", "fa", "ckb", "ru", "uk")]
         if non_latin and shares[non_latin[0]] > 0.5:
             return LanguageResult([non_latin[0]], "script", shares)

@@ -1,0 +1,130 @@
+"""End to end: harvest the demo web over real HTTP on loopback and compare with the gold file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from helpers import run_cli
+
+from harvester.urls import canonicalize
+
+pytestmark = pytest.mark.e2e
+
+
+def materials(db) -> dict[str, dict]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = {r["url"]: dict(r) for r in conn.execute("select * from materials")}
+    conn.close()
+    return rows
+
+
+def test_every_gold_material_is_catalogued_with_type_and_languages(harvested, gold):
+    db, _ = harvested
+    rows = materials(db)
+    assert len(gold) >= 40, "the demo web should hold a realistic number of materials"
+    problems = []
+    for material in gold:
+        row = rows.get(canonicalize(material["abs_url"]))
+        if row is None:
+            problems.append(f"missing: {material['site']} {material['path']}")
+            continue
+        languages = json.loads(row["languages"])
+        if row["type"] != material["type"]:
+            problems.append(f"type {row['type']} != {material['type']}: {material['site']} {material['path']}")
+        # Main language first; the order of further languages carries no meaning.
+        if languages[:1] != material["languages"][:1] or set(languages) != set(material["languages"]):
+            problems.append(f"languages {languages} != {material['languages']}: {material['site']} {material['path']}")
+        if row["project_id"] != material["project"]:
+            problems.append(f"project {row['project_id']} != {material['project']}: {material['path']}")
+    assert not problems, "\n".join(problems)
+
+
+def test_nothing_but_gold_materials_is_catalogued(harvested, gold):
+    db, _ = harvested
+    expected = {canonicalize(m["abs_url"]) for m in gold}
+    extra = {url: row["material_reason"] for url, row in materials(db).items() if url not in expected}
+    assert not extra, "catalogued but not in the gold file:\n" + "\n".join(f"{u} ({r})" for u, r in extra.items())
+
+
+def test_no_non_material_or_out_of_scope_page_is_catalogued(harvested, gold_non_materials):
+    db, _ = harvested
+    urls = set(materials(db))
+    assert gold_non_materials, "the gold file lists the demo web's non-material pages"
+    wrong = [f"{kind}: {url} ({why})" for kind, url, why in gold_non_materials if canonicalize(url) in urls]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_out_of_scope_pages_are_never_fetched(harvested, demo_web, gold_non_materials):
+    fetched = {(demo_web.origin(site) + path) for site, method, path in demo_web.requests if method == "GET"}
+    out_of_scope = [url for kind, url, _ in gold_non_materials if kind == "out_of_scope" and not url.endswith(".pdf")]
+    assert out_of_scope
+    assert not [url for url in out_of_scope if url in fetched]
+
+
+def test_harvest_run_is_recorded_per_source(harvested, demo_sources):
+    db, result = harvested
+    conn = sqlite3.connect(db)
+    run = conn.execute("select status, materials, errors, finished_at from harvest_runs order by id desc").fetchone()
+    per_source = dict(conn.execute("select source_id, status from harvest_run_sources"))
+    details = conn.execute(
+        "select error_details from harvest_run_sources where source_id = 'demo-decayed'"
+    ).fetchone()[0]
+    conn.close()
+    assert run[0] == "partial"  # the decayed site has dead links
+    assert run[1] > 0 and run[3]
+    assert set(per_source) == {
+        "demo-lansirannikko", "demo-kunta", "demo-hub", "demo-osterbotten",
+        "demo-infopiste", "demo-eura", "demo-decayed",
+    }  # fmt: skip
+    assert "HTTP 404" in details
+    assert "harvest run" in result.stdout and "demo-decayed" in result.stdout
+
+
+def test_moved_page_is_catalogued_at_its_new_address(harvested, demo_web):
+    rows = materials(harvested[0])
+    origin = demo_web.origin("decayed")
+    assert canonicalize(origin + "/arkisto/vertaismentorin-opas/") in rows
+    assert canonicalize(origin + "/materiaalit/vertaismentorin-opas/") not in rows
+
+
+def test_wordpress_duplicates_fold_into_one_material_with_all_locations(harvested, demo_web):
+    conn = sqlite3.connect(harvested[0])
+    origin = demo_web.origin("lansirannikko")
+    locations = [
+        r[0]
+        for r in conn.execute(
+            "select l.url from material_locations l join materials m on m.id = l.material_id where m.url = ?",
+            [canonicalize(origin + "/nain-haet-asuntoa/")],
+        )
+    ]
+    conn.close()
+    assert len(locations) >= 2, locations  # /?p=NNN and/or the -2 slug were folded in
+
+
+def test_harvesting_twice_yields_the_same_catalogue(harvested, demo_sources, copy_db):
+    db = copy_db(harvested[0])
+    before = snapshot(db)
+    result = run_cli("harvest", "--sources", str(demo_sources), "--db", str(db), "--delay", "0")
+    assert result.returncode == 0, result.stderr
+    after = snapshot(db)
+    assert after == before
+    conn = sqlite3.connect(db)
+    runs = conn.execute("select count(*) from harvest_runs").fetchone()[0]
+    new = conn.execute("select new_materials from harvest_runs order by id desc").fetchone()[0]
+    conn.close()
+    assert runs == 2 and new == 0
+
+
+def snapshot(db) -> list[tuple]:
+    """Everything a user sees of the catalogue except when it was last seen."""
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "select id, url, title, description, type, languages, plain_language, phases, audiences, format,"
+        " source_id, project_id, status, first_seen, tag_evidence from materials order by id"
+    ).fetchall()
+    locations = conn.execute("select material_id, url, first_seen from material_locations order by 1, 2").fetchall()
+    conn.close()
+    return rows + locations

@@ -1,0 +1,117 @@
+"""HTML and PDF extraction on saved files."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from helpers import FIXTURES
+
+from harvester.extract.html import extract_html, primary_language
+from harvester.extract.pdf import PdfError, extract_pdf, is_useless_title
+
+URL = "https://hanke.example.fi/opas-tyonhakuun/"
+
+
+@pytest.fixture(scope="module")
+def wp_page():
+    return extract_html((FIXTURES / "wp_page.html").read_bytes(), URL)
+
+
+def test_title_description_language_and_alternates(wp_page):
+    assert wp_page.title == "Opas työnhakuun Suomessa"
+    assert wp_page.html_title.startswith("Opas työnhakuun Suomessa –")
+    assert wp_page.description.startswith("Käytännön opas työnhakuun")
+    assert wp_page.declared_language == "fi"
+    assert wp_page.canonical == "https://hanke.example.fi/opas-tyonhakuun/"
+    assert wp_page.hreflang == {
+        "fi": "https://hanke.example.fi/opas-tyonhakuun/",
+        "en": "https://hanke.example.fi/en/job-seeking-guide/",
+    }
+
+
+def test_main_text_leaves_out_site_chrome(wp_page):
+    assert "CV ja työhakemus" in wp_page.text
+    assert "Hyvä CV on lyhyt ja selkeä." in wp_page.text
+    assert "Tietosuojaseloste" not in wp_page.text
+    assert "Hankkeesta" not in wp_page.text
+    assert wp_page.headings == ["Opas työnhakuun Suomessa", "CV ja työhakemus"]
+    assert 60 < wp_page.word_count < 150
+
+
+def test_links_are_absolute_and_marked_content_or_chrome(wp_page):
+    links = {link.url: link for link in wp_page.links}
+    pdf = links["https://hanke.example.fi/wp-content/uploads/2019/03/opas-tyonhakuun.pdf"]
+    assert pdf.in_content and pdf.text == "Opas työnhakuun (PDF, 1,2 Mt)"
+    assert not links["https://hanke.example.fi/wp-content/uploads/2018/05/tietosuojaseloste.pdf"].in_content
+    assert not links["https://hanke.example.fi/hankkeesta/"].in_content
+    assert not any(url.startswith("mailto:") for url in links)
+
+
+def test_video_embeds_are_found(wp_page):
+    assert wp_page.embeds == ["https://www.youtube-nocookie.com/embed/Xk3vQ9pLm2A"]
+
+
+def test_liferay_attachments_block_is_outside_the_article_but_its_links_are_content():
+    page = extract_html((FIXTURES / "liferay_page.html").read_bytes(), "https://hub.example.fi/kotona-suomessa")
+    assert page.declared_language == "fi"
+    assert "Hankkeen pilotit kehittivät" in page.text
+    assert "Arviointiraportti 2019" not in page.text  # a plain text extractor misses the block …
+    documents = [link for link in page.links if "/documents/" in link.url]
+    assert len(documents) == 2 and all(link.in_content for link in documents)  # … the link harvest does not
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"), [("fi-FI", "fi"), ("sv_SE", "sv"), ("ckb", "ckb"), ("", None), ("x!", None), (None, None)]
+)
+def test_primary_language(tag, expected):
+    assert primary_language(tag) == expected
+
+
+def make_pdf(blocks, title=None, lang=None) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    if title:
+        pdf.set_title(title)
+    if lang:
+        pdf.set_lang(lang)
+    for size, text in blocks:
+        pdf.set_font("Helvetica", "B" if size > 12 else "", size)
+        pdf.multi_cell(0, size * 0.6, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    out = io.BytesIO()
+    pdf.output(out)
+    return out.getvalue()
+
+
+def test_pdf_useless_metadata_title_falls_back_to_the_first_heading():
+    data = make_pdf(
+        [(18, "Opas ohjaajalle"), (11, "Tama opas kertoo, miten alkukartoitus jarjestetaan kunnassa. " * 5)],
+        title="Microsoft Word - Dokumentti1",
+        lang="fi-FI",
+    )
+    doc = extract_pdf(data)
+    assert doc.title == "Opas ohjaajalle"
+    assert doc.meta_title == "Microsoft Word - Dokumentti1"
+    assert doc.declared_language == "fi"
+    assert "alkukartoitus jarjestetaan" in doc.text
+    assert doc.pages == 1
+
+
+def test_pdf_real_metadata_title_is_kept():
+    doc = extract_pdf(make_pdf([(11, "Body text only " * 20)], title="Loppuraportti 2019"))
+    assert doc.title == "Loppuraportti 2019"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Microsoft Word - Dokumentti1", "Untitled", "esite_kotona_suomessa_A5_painoon", "Esitys1", "raportti.docx", ""],
+)
+def test_useless_titles(title):
+    assert is_useless_title(title)
+
+
+def test_corrupt_pdf_raises_a_clear_error():
+    with pytest.raises(PdfError, match="unreadable PDF"):
+        extract_pdf(b"%PDF-1.4\n this is not really a pdf \n%%EOF")

@@ -1,0 +1,143 @@
+"""Language, plain language, type, phase and audience tagging."""
+
+from __future__ import annotations
+
+import pytest
+
+from harvester.pipelines.tag import tag
+from harvester.tagging import vocabulary
+from harvester.tagging.language import identify
+from harvester.tagging.plain_language import plain_language
+
+TEXTS = {
+    "fi": "Kotoutumiskoulutus on maahanmuuttajille tarkoitettu koulutus, jossa opiskellaan suomen kieltä ja "
+    "yhteiskuntatietoa. Koulutukseen hakeudutaan TE-toimiston kautta alkukartoituksen jälkeen.",
+    "sv": "Integrationsutbildningen är avsedd för invandrare som vill lära sig svenska och få kunskap om "
+    "samhället. Man söker till utbildningen via arbets- och näringsbyrån efter den inledande kartläggningen.",
+    "en": "Integration training is meant for immigrants who want to learn Finnish and understand how society "
+    "works. You apply for the training through the TE Office after the initial assessment.",
+    "so": "Waxbarashada is-dhexgalka waxaa loogu talagalay soo-galootiga doonaya inay bartaan luqadda "
+    "finishka iyo bulshada. Waxaad ka codsan kartaa xafiiska shaqada kadib qiimeynta hore.",
+    "ar": "التدريب على الاندماج مخصص للمهاجرين الذين يريدون تعلم اللغة الفنلندية وفهم المجتمع. "
+    "يمكنك التقدم للتدريب عن طريق مكتب العمل بعد التقييم الأولي.",
+    "fa": "آموزش ادغام برای مهاجرانی است که می‌خواهند زبان فنلاندی یاد بگیرند و جامعه را بشناسند. "
+    "پس از ارزیابی اولیه از طریق اداره کار برای این آموزش درخواست می‌دهید.",
+    "ckb": "ڕاهێنانی تێکەڵبوون بۆ ئەو کۆچبەرانەیە کە دەیانەوێت زمانی فینلەندی فێربن و کۆمەڵگە بناسن. "
+    "دوای هەڵسەنگاندنی سەرەتایی لە ڕێگەی نووسینگەی کارەوە داوا دەکەیت.",
+    "ti": "ስልጠና ምውህሃድ ንስደተኛታት ቋንቋ ፊንላንድ ክመሃሩን ሕብረተሰብ ክፈልጡን ዝደልዩ እዩ። "
+    "ድሕሪ ቀዳማይ ገምጋም ብቤት ጽሕፈት ስራሕ ኣቢልካ ትሓትት።",
+    "ru": "Интеграционное обучение предназначено для иммигрантов, которые хотят выучить финский язык и "
+    "понять общество. Подать заявку можно через бюро занятости после первичной оценки.",
+    "uk": "Інтеграційне навчання призначене для іммігрантів, які хочуть вивчити фінську мову. "
+    "Подати заяву можна через бюро зайнятості після початкової оцінки її знань.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(TEXTS))
+def test_language_of_each_catalogue_language(lang):
+    assert identify(TEXTS[lang]).languages == [lang]
+
+
+def test_langdetect_is_deterministic():
+    text = TEXTS["fi"][:90]
+    assert len({tuple(identify(text).languages) for _ in range(10)}) == 1
+
+
+def test_declared_language_is_overruled_when_the_text_clearly_disagrees():
+    result = identify(TEXTS["en"], declared="fi")
+    assert result.languages == ["en"] and result.method == "detected-over-declared"
+
+
+def test_declared_language_is_kept_for_short_latin_text():
+    result = identify("Opas", declared="sv", short_text="Opas")
+    assert result.languages == ["sv"] and result.method == "declared"
+
+
+def test_script_decides_short_non_latin_text():
+    assert identify("", declared="fi", short_text="ሓበሬታ ንሓደስቲ ነበርቲ ከተማ ጅቫስኪላ").languages == ["ti"]
+
+
+def test_multilingual_document_lists_every_language_main_first():
+    text = "\n".join([TEXTS["fi"], TEXTS["fi"], TEXTS["en"], TEXTS["ar"]])
+    result = identify(text, declared="fi")
+    assert result.languages[0] == "fi"
+    assert set(result.languages) == {"fi", "en", "ar"}
+
+
+def test_plain_language_needs_an_explicit_marker():
+    assert plain_language({"title": "Selkokielinen opas"}, "Tämä on opas.")[0] == 1
+    assert plain_language({"url": "https://x.fi/lattlast/"}, "")[0] == 0
+    assert plain_language({"title": "Lättläst guide"}, "")[0] == 1
+    long_sentences = "Tämä opas on saatavilla myös selkosuomeksi, ja sen pitkissä virkkeissä on paljon " * 3
+    assert plain_language({"title": "Opas"}, long_sentences)[0] == 0
+
+
+def base_item(**fields):
+    item = {"kind": "file", "url": "https://x.fi/a.pdf", "title": "", "text": "", "link_texts": [], "headings": []}
+    item.update(fields)
+    return item
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Hyvä alku Länsirannikolla – loppuraportti 2016–2018", "report"),
+        ("Tervetuloa Länsirannikolle – opas uudelle asukkaalle", "guide"),
+        ("Hanke-esite", "brochure"),
+        ("Helmi-työkirja – suomen kielen harjoituksia", "workbook"),
+        ("Sanasto: kotoutumisen tärkeimmät sanat", "glossary"),
+        ("Tuotekortti: Alkuvaiheen palvelumalli", "model"),
+        ("Testbatteri i svenska som andraspråk", "assessment"),
+        ("Palvelukartta: sähköiset neuvontapalvelut", "service-map"),
+        ("Lättläst guide: Att bo i Österbotten", "guide"),
+    ],
+)
+def test_type_from_title(title, expected):
+    assert tag(base_item(title=title, text=TEXTS["fi"]))["type"] == expected
+
+
+def test_type_from_link_text_when_the_title_says_nothing():
+    item = tag(base_item(title="Dokumentti", link_texts=["Esite arabiaksi (PDF)"], text=TEXTS["ar"]))
+    assert item["type"] == "brochure"
+    assert item["tag_evidence"]["type:brochure"]["matched"] == ["link_text:esite"]
+
+
+def test_defaults_and_embeds():
+    assert tag(base_item(kind="page", title="Terveyspalvelut", text=TEXTS["fi"]))["type"] == "info-page"
+    video = tag(base_item(kind="embed", url="https://www.youtube.com/watch?v=x", title="Helmi-peli"))
+    assert video["type"] == "video"
+
+
+def test_phases_use_content_and_the_project_prior():
+    item = tag(
+        base_item(title="Opas nivelvaiheeseen: ammatillinen koulutus ja jatko-opinnot", text=TEXTS["fi"]),
+        project={"phases": ["transition"]},
+    )
+    assert item["phases"][0] == "transition"
+    evidence = item["tag_evidence"]["phase:transition"]
+    assert "prior:project" in evidence["matched"] and evidence["method"] == "rule"
+
+
+def test_audiences_for_professionals_and_employers():
+    assert "guidance-professionals" in tag(base_item(title="Ohjaajan opas monikieliseen neuvontaan"))["audiences"]
+    assert "employers" in tag(base_item(title="Opas työnantajalle: maahanmuuttaja työyhteisössä"))["audiences"]
+
+
+def test_every_tag_keeps_its_evidence():
+    item = tag(base_item(title="Selkokielinen opas", text=TEXTS["fi"]))
+    evidence = item["tag_evidence"]
+    assert {f"language:{lang}" for lang in item["languages"]} <= set(evidence)
+    assert {f"phase:{p}" for p in item["phases"]} <= set(evidence)
+    assert {f"audience:{a}" for a in item["audiences"]} <= set(evidence)
+    assert evidence["plain_language"]["method"] == "marker"
+
+
+def test_vocabularies_have_the_public_ids_and_three_labels():
+    assert vocabulary.ids("phases") == ["initial", "integration-training", "transition", "employment"]
+    assert vocabulary.ids("audiences") == [
+        "immigrants", "guidance-professionals", "teachers", "employers", "organisations", "decision-makers",
+    ]  # fmt: skip
+    assert len(vocabulary.ids("types")) == 14
+    for name in vocabulary.VOCABULARIES:
+        for row in vocabulary.labels(name):
+            assert row["label_fi"] and row["label_sv"] and row["label_en"], (name, row)
