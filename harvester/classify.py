@@ -38,6 +38,15 @@ NON_MATERIAL_HEADINGS = re.compile(
     re.I,
 )
 
+# Register records (EURA2014 and the like) describe a project with labelled fields; they feed
+# the projects table, they are not materials.
+REGISTER_FIELDS = re.compile(
+    r"\b(hankekoodi|projektikoodi|projektkod|project code|hakija|sökande|applicant|osatoteuttajat|delgenomförare|"
+    r"toteutusaika|genomförandetid|www-osoite|webbadress)\b[^:\n]{0,40}:",
+    re.I,
+)
+MIN_REGISTER_FIELDS = 3
+
 
 def _segments(url: str) -> list[str]:
     return [s for s in urlsplit(url).path.lower().split("/") if s]
@@ -65,6 +74,8 @@ def decide(item: dict) -> tuple[bool, str]:
     heading = (item.get("title") or "").strip()
     if NON_MATERIAL_HEADINGS.match(heading):
         return False, f"site page by heading '{heading[:40]}'"
+    if len({m.lower() for m in REGISTER_FIELDS.findall((item.get("text") or "")[:5000])}) >= MIN_REGISTER_FIELDS:
+        return False, "project register record"
     if signals.get("is_post"):
         return False, "news or blog post"
     words = signals.get("word_count", 0)

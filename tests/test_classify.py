@@ -1,0 +1,69 @@
+"""Material or not."""
+
+from __future__ import annotations
+
+import pytest
+
+from harvester.classify import decide
+
+
+def page(url, title="Opas", words=400, density=0.05, **signals):
+    return {
+        "kind": "page",
+        "url": url,
+        "canonical_url": url,
+        "title": title,
+        "text": "sana " * words,
+        "page_signals": {"word_count": words, "link_density": density, "is_post": False, **signals},
+    }
+
+
+def test_files_and_embeds_are_materials():
+    assert decide({"kind": "file", "url": "https://x.fi/a.pdf", "format": "pdf", "text": "x"})[0]
+    assert decide({"kind": "embed", "url": "https://youtube.com/watch?v=x"})[0]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://x.fi/uutiset/uusi-kurssi-alkaa/",
+        "https://x.fi/category/uutiset/",
+        "https://x.fi/tag/tyonhaku/",
+        "https://x.fi/uutiset/page/2/",
+        "https://x.fi/yhteystiedot/",
+        "https://x.fi/tietosuojaseloste/",
+        "https://x.fi/saavutettavuusseloste/",
+        "https://x.fi/sv/kontakt/",
+        "https://x.fi/sv/dataskyddsbeskrivning/",
+        "https://x.fi/hankkeesta/",
+        "https://x.fi/en/about-the-project/",
+        "https://x.fi/kotona-suomessa/blogi/-/blogs/viisi-havaintoa",
+        "https://x.fi/?s=opas",
+        "https://x.fi/tapahtumat/infoilta/",
+    ],
+)
+def test_site_furniture_is_not_material(url):
+    assert not decide(page(url))[0]
+
+
+@pytest.mark.parametrize("title", ["Yhteystiedot", "Tietosuojaseloste", "Om projektet", "Materiaalit", "Nyheter"])
+def test_site_furniture_by_heading(title):
+    assert not decide(page("https://x.fi/sivu/", title=title))[0]
+
+
+def test_front_pages_stubs_link_lists_and_posts_are_not_materials():
+    assert not decide(page("https://x.fi/", is_scope_root=True))[0]
+    assert not decide(page("https://x.fi/opas/", words=60))[0]
+    assert not decide(page("https://x.fi/linkit/", density=0.8))[0]
+    assert not decide(page("https://x.fi/2018/05/juttu/", is_post=True))[0]
+
+
+def test_register_record_is_not_a_material():
+    record = page("https://r.fi/projekti.php?projektikoodi=S20524")
+    record["text"] = "Hankekoodi: S20524\nHankkeen nimi: X\nHakija: Y\nToteutusaika: 2016\n" + record["text"]
+    assert decide(record) == (False, "project register record")
+
+
+def test_guide_page_is_a_material():
+    is_material, reason = decide(page("https://x.fi/nain-haet-asuntoa/", title="Näin haet asuntoa – opas"))
+    assert is_material and "400 words" in reason

@@ -1,0 +1,103 @@
+"""The site spider on saved responses: what it follows, what it yields, what it records."""
+
+from __future__ import annotations
+
+import scrapy
+from helpers import REPO, file_response
+from scrapy.utils.test import get_crawler
+
+from harvester.registry import Source
+from harvester.spiders.site import SiteSpider
+
+SOURCE = Source(
+    id="esimerkki",
+    name="Esimerkkihanke",
+    project="hyva-alku-hameessa",
+    start_urls=("https://hanke.example.fi/",),
+    scope=("https://hanke.example.fi/",),
+)
+HUB = Source(
+    id="hub",
+    name="Hub",
+    start_urls=("https://hub.example.fi/kotona-suomessa",),
+    scope=("https://hub.example.fi/kotona-suomessa", "https://hub.example.fi/documents/", "https://hub.example.fi/-/"),
+)
+
+
+def make_spider(source: Source) -> SiteSpider:
+    crawler = get_crawler(SiteSpider, settings_dict={"AINEISTOPANKKI_MAX_QUERY_VARIANTS": 3})
+    return SiteSpider.from_crawler(crawler, source=source)
+
+
+def run(spider, response):
+    output = list(spider.parse(response))
+    requests = [o for o in output if isinstance(o, scrapy.Request)]
+    items = [o for o in output if not isinstance(o, scrapy.Request)]
+    return requests, items
+
+
+def test_page_item_and_followed_links():
+    spider = make_spider(SOURCE)
+    requests, items = run(spider, file_response("wp_page.html", "https://hanke.example.fi/opas-tyonhakuun/"))
+    page, video = items
+    assert page["kind"] == "page" and page["title"] == "Opas työnhakuun Suomessa"
+    assert page["declared_language"] == "fi" and page["project_id"] == "hyva-alku-hameessa"
+    assert page["canonical_url"] == "https://hanke.example.fi/opas-tyonhakuun/"
+    assert page["page_signals"]["word_count"] > 60 and not page["page_signals"]["is_scope_root"]
+    assert video["kind"] == "embed" and video["url"] == "https://www.youtube-nocookie.com/embed/Xk3vQ9pLm2A"
+    assert video["title"] == page["title"]
+
+    urls = {r.url: r for r in requests}
+    # Document files linked from the content are fetched with their link text …
+    pdf = urls["https://hanke.example.fi/wp-content/uploads/2019/03/opas-tyonhakuun.pdf"]
+    assert pdf.callback == spider.parse_file and pdf.meta["link_text"] == "Opas työnhakuun (PDF, 1,2 Mt)"
+    assert "https://hanke.example.fi/wp-content/uploads/2019/03/cv-pohja.docx" in urls
+    # … but not files in the site chrome, files on other hosts, images, or pages outside the scope.
+    assert "https://hanke.example.fi/wp-content/uploads/2018/05/tietosuojaseloste.pdf" not in urls
+    assert "https://hanke.example.fi/wp-content/uploads/2018/01/hankesuunnitelma.pdf" not in urls
+    assert "https://toinen.example.org/materiaalit/opas.pdf" not in urls
+    assert "https://www.kaupunki.example.fi/asuminen/" not in urls
+    assert not [u for u in urls if u.endswith(".jpg")]
+    # In-scope pages are followed, site chrome included (that is how the crawl finds the site).
+    assert {"https://hanke.example.fi/hankkeesta/", "https://hanke.example.fi/?p=412"} <= set(urls)
+
+
+def test_liferay_attachments_are_fetched_and_the_paging_trap_is_cut():
+    spider = make_spider(HUB)
+    requests, items = run(spider, file_response("liferay_page.html", "https://hub.example.fi/kotona-suomessa"))
+    urls = [r.url for r in requests]
+    documents = [u for u in urls if "/documents/" in u]
+    assert len(documents) == 2 and all(spider.parse_file == r.callback for r in requests if "/documents/" in r.url)
+    paging = [u for u in urls if "cur=" in u]
+    assert len(paging) == 3  # at most AINEISTOPANKKI_MAX_QUERY_VARIANTS variants of one path
+    assert spider.crawler.stats.get_value("aineistopankki/query_variants_skipped") == 2
+    assert items[0]["page_signals"]["is_scope_root"]
+
+
+def test_pdf_response_becomes_a_file_item_with_extracted_text():
+    spider = make_spider(SOURCE)
+    pdf = next((REPO / "demo" / "sites" / "lansirannikko" / "wp-content" / "uploads").rglob("*selkosuomi.pdf"))
+    url = "https://hanke.example.fi/wp-content/uploads/2017/06/tervetuloa-selkosuomi.pdf"
+    spider._remember_link_text(url, "Opas selkosuomeksi (PDF)")
+    (item,) = spider.parse_file(file_response(str(pdf), url, meta={"referrer": "https://hanke.example.fi/"}))
+    assert item["kind"] == "file" and item["format"] == "pdf"
+    assert item["title"] == "Tervetuloa Länsirannikolle – selkokielinen opas"
+    assert item["link_texts"] == ["Opas selkosuomeksi (PDF)"]
+    assert item["referrer"] == "https://hanke.example.fi/"
+    assert len(item["text"]) > 1000 and len(item["content_hash"]) == 64
+
+
+def test_corrupt_pdf_is_kept_as_a_file_and_the_error_recorded(tmp_path):
+    spider = make_spider(SOURCE)
+    broken = tmp_path / "rikki.pdf"
+    broken.write_bytes(b"%PDF-1.5\n1 0 obj garbage")
+    (item,) = spider.parse_file(file_response(str(broken), "https://hanke.example.fi/rikki.pdf"))
+    assert item["kind"] == "file" and item["text"] == ""
+    assert spider.errors and spider.errors[0]["url"] == "https://hanke.example.fi/rikki.pdf"
+    assert "unreadable PDF" in spider.errors[0]["error"]
+
+
+def test_response_redirected_out_of_scope_yields_nothing():
+    spider = make_spider(HUB)
+    requests, items = run(spider, file_response("liferay_page.html", "https://hub.example.fi/etusivu"))
+    assert requests == [] and items == []
