@@ -45,7 +45,7 @@ def build(spec: dict, out: Path) -> None:
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for block in spec.get("blocks") or []:
-        (kind, text), = block.items()
+        ((kind, text),) = block.items()
         text = str(text)
         if kind == "h1":
             pdf.set_font("DejaVu", "B", 17)

@@ -125,7 +125,9 @@ class DemoWeb:
                         cur = int(match.group(1))
                         body = (root / trap["template"]).read_text(encoding="utf-8")
                         body = body.replace("{cur}", str(cur)).replace("{next}", str(cur + 1))
-                        return self._send(200, "text/html; charset=utf-8", self._substitute(body).encode(), head)
+                        return self._send(
+                            200, "text/html; charset=utf-8", self._substitute(body).encode(), head
+                        )
                 return self._file(parts.path, head)
 
             def _redirect(self, location: str):
@@ -148,7 +150,9 @@ class DemoWeb:
             def _file(self, url_path: str, head: bool):
                 path = self._resolve(url_path)
                 if path is None:
-                    body = b"<!doctype html><html lang='fi'><title>404</title><h1>Sivua ei loytynyt</h1></html>"
+                    body = (
+                        b"<!doctype html><html lang='fi'><title>404</title><h1>Sivua ei loytynyt</h1></html>"
+                    )
                     return self._send(404, "text/html; charset=utf-8", body, head)
                 data = path.read_bytes()
                 if data[:5] == b"%PDF-":

@@ -74,7 +74,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 
 def _create_tables(db: sqlite_utils.Database) -> None:
     for name in ("phases", "audiences", "types", "languages"):
-        db[name].create({"id": str, "label_fi": str, "label_sv": str, "label_en": str}, pk="id", if_not_exists=True)
+        db[name].create(
+            {"id": str, "label_fi": str, "label_sv": str, "label_en": str}, pk="id", if_not_exists=True
+        )
     db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
     db["projects"].create(
         {
@@ -176,7 +178,9 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     ):
         db[table].create_index(columns, if_not_exists=True)
     if "materials_fts" not in db.table_names():
-        db["materials"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 0")
+        db["materials"].enable_fts(
+            FTS_COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 0"
+        )
 
 
 def sync_registry(db: sqlite_utils.Database, projects: list[dict], sources: list) -> None:
@@ -230,7 +234,12 @@ def sync_registry(db: sqlite_utils.Database, projects: list[dict], sources: list
 def start_run(db: sqlite_utils.Database, sources_file: str, source_count: int) -> int:
     with db.atomic():
         table = db["harvest_runs"].insert(
-            {"started_at": utcnow(), "status": "running", "sources_file": sources_file, "sources": source_count}
+            {
+                "started_at": utcnow(),
+                "status": "running",
+                "sources_file": sources_file,
+                "sources": source_count,
+            }
         )
     return table.last_pk
 
@@ -300,7 +309,9 @@ def store_source_harvest(
         row.update(last_seen=now, status="active", last_run_id=run_id)
         rows.append(row)
         for url in item.get("locations") or [item["url"]]:
-            locations.append({"material_id": item["id"], "url": url, "source_id": source_id, "last_seen": now})
+            locations.append(
+                {"material_id": item["id"], "url": url, "source_id": source_id, "last_seen": now}
+            )
     with db.atomic():
         if rows:
             db["materials"].upsert_all(rows, pk="id", alter=False)
@@ -308,7 +319,8 @@ def store_source_harvest(
             known = {
                 (r[0], r[1]): r[2]
                 for r in db.execute(
-                    "select material_id, url, first_seen from material_locations where source_id = ?", [source_id]
+                    "select material_id, url, first_seen from material_locations where source_id = ?",
+                    [source_id],
                 ).fetchall()
             }
             for loc in locations:

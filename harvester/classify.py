@@ -41,8 +41,8 @@ NON_MATERIAL_HEADINGS = re.compile(
 # Register records (EURA2014 and the like) describe a project with labelled fields; they feed
 # the projects table, they are not materials.
 REGISTER_FIELDS = re.compile(
-    r"\b(hankekoodi|projektikoodi|projektkod|project code|hakija|sökande|applicant|osatoteuttajat|delgenomförare|"
-    r"toteutusaika|genomförandetid|www-osoite|webbadress)\b[^:\n]{0,40}:",
+    r"\b(hankekoodi|projektikoodi|projektkod|project code|hakija|sökande|applicant|osatoteuttajat|"
+    r"delgenomförare|toteutusaika|genomförandetid|www-osoite|webbadress)\b[^:\n]{0,40}:",
     re.I,
 )
 MIN_REGISTER_FIELDS = 3
@@ -74,7 +74,10 @@ def decide(item: dict) -> tuple[bool, str]:
     heading = (item.get("title") or "").strip()
     if NON_MATERIAL_HEADINGS.match(heading):
         return False, f"site page by heading '{heading[:40]}'"
-    if len({m.lower() for m in REGISTER_FIELDS.findall((item.get("text") or "")[:5000])}) >= MIN_REGISTER_FIELDS:
+    if (
+        len({m.lower() for m in REGISTER_FIELDS.findall((item.get("text") or "")[:5000])})
+        >= MIN_REGISTER_FIELDS
+    ):
         return False, "project register record"
     if signals.get("is_post"):
         return False, "news or blog post"

@@ -55,7 +55,9 @@ def harvest(args) -> int:
     if args.source:
         unknown = set(args.source) - {s.id for s in sources}
         if unknown:
-            print(f"aineistopankki harvest: unknown source id(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+            print(
+                f"aineistopankki harvest: unknown source id(s): {', '.join(sorted(unknown))}", file=sys.stderr
+            )
             return EXIT_CANNOT_RUN
         sources = [s for s in sources if s.id in args.source]
     try:
@@ -66,7 +68,9 @@ def harvest(args) -> int:
         print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
-    process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects), install_root_handler=True)
+    process = CrawlerProcess(
+        _scrapy_settings(args, str(args.db), run_id, projects), install_root_handler=True
+    )
     for source in sources:
         process.crawl(SiteSpider, source=source)
     process.start()
@@ -102,8 +106,22 @@ def harvest(args) -> int:
 
 def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
     datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
-    command = [datasette, "serve", db, "--host", host, "--port", str(port), "--metadata", str(REPO_DIR / "metadata.yml")]
-    for option, folder in (("--template-dir", "templates"), ("--plugins-dir", "plugins"), ("--static", "static")):
+    command = [
+        datasette,
+        "serve",
+        db,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--metadata",
+        str(REPO_DIR / "metadata.yml"),
+    ]
+    for option, folder in (
+        ("--template-dir", "templates"),
+        ("--plugins-dir", "plugins"),
+        ("--static", "static"),
+    ):
         path = REPO_DIR / "datasette" / folder
         if path.is_dir() and any(path.iterdir()):
             command += [option, f"static:{path}" if option == "--static" else str(path)]
@@ -141,7 +159,9 @@ def demo(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="aineistopankki", description="Aineistopankki: harvest, catalogue, serve.")
+    parser = argparse.ArgumentParser(
+        prog="aineistopankki", description="Aineistopankki: harvest, catalogue, serve."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def harvest_options(p):
@@ -153,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("harvest", help="harvest the sources into the catalogue")
     p.add_argument("--sources", default=str(REPO_DIR / "harvester" / "registry" / "sources.yml"))
-    p.add_argument("--delay", type=float, default=None, help="seconds between requests to one host (default 1)")
+    p.add_argument(
+        "--delay", type=float, default=None, help="seconds between requests to one host (default 1)"
+    )
     harvest_options(p)
     p.set_defaults(func=harvest)
 

@@ -12,8 +12,9 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the demo web package lives beside the harvester
 
-from demo.server import DemoWeb  # noqa: E402
 from helpers import run_cli  # noqa: E402
+
+from demo.server import DemoWeb  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -73,4 +74,3 @@ def copy_db(tmp_path):
         return dst
 
     return _copy
-

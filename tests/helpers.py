@@ -14,7 +14,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def run_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "harvester.cli", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO
+        [sys.executable, "-m", "harvester.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
     )
 
 
@@ -24,7 +28,9 @@ def file_response(name: str, url: str, meta: dict | None = None, content_type: s
     body = path.read_bytes()
     request = Request(url, meta=meta or {})
     if body[:5] == b"%PDF-":
-        return Response(url, body=body, request=request, headers={"Content-Type": content_type or "application/pdf"})
+        return Response(
+            url, body=body, request=request, headers={"Content-Type": content_type or "application/pdf"}
+        )
     return HtmlResponse(
         url,
         body=body,

@@ -9,7 +9,9 @@ import pytest
 from harvester.catalog import finish_run, open_catalog, start_run, store_source_harvest, sync_registry
 from harvester.registry import Source, load_projects
 
-SOURCE = Source(id="s1", name="S1", project="hyva-alku-hameessa", start_urls=("https://a.fi/",), scope=("https://a.fi/",))
+SOURCE = Source(
+    id="s1", name="S1", project="hyva-alku-hameessa", start_urls=("https://a.fi/",), scope=("https://a.fi/",)
+)
 
 
 def material(n: int, **extra) -> dict:
@@ -48,7 +50,14 @@ def db(tmp_path):
 
 def test_schema_and_vocabulary_tables(db):
     tables = set(db.table_names())
-    assert {"projects", "sources", "materials", "material_locations", "harvest_runs", "harvest_run_sources"} <= tables
+    assert {
+        "projects",
+        "sources",
+        "materials",
+        "material_locations",
+        "harvest_runs",
+        "harvest_run_sources",
+    } <= tables
     assert {"phases", "audiences", "types", "languages", "materials_fts"} <= tables
     assert db["phases"].get("initial")["label_sv"] == "Inledande skede"
     assert db["projects"].count == 25
@@ -61,7 +70,9 @@ def test_upsert_is_idempotent_and_keeps_first_seen(db):
     assert counts == {"new": 2, "changed": 0, "unchanged": 0}
     first = db["materials"].get(f"{1:016x}")
     run2 = start_run(db, "x.yml", 1)
-    counts = store_source_harvest(db, run2, "s1", [material(1), material(2, content_hash="new")], {"pages_fetched": 3})
+    counts = store_source_harvest(
+        db, run2, "s1", [material(1), material(2, content_hash="new")], {"pages_fetched": 3}
+    )
     assert counts == {"new": 0, "changed": 1, "unchanged": 1}
     again = db["materials"].get(f"{1:016x}")
     assert again["first_seen"] == first["first_seen"] and again["last_run_id"] == run2
@@ -73,7 +84,9 @@ def test_a_failed_harvest_deletes_nothing(db):
     run1 = start_run(db, "x.yml", 1)
     store_source_harvest(db, run1, "s1", [material(1), material(2)], {"pages_fetched": 3})
     run2 = start_run(db, "x.yml", 1)
-    store_source_harvest(db, run2, "s1", [], {"status": "failed", "pages_fetched": 0, "errors": [{"url": "u"}]})
+    store_source_harvest(
+        db, run2, "s1", [], {"status": "failed", "pages_fetched": 0, "errors": [{"url": "u"}]}
+    )
     assert db["materials"].count == 2
     assert {r["status"] for r in db["materials"].rows} == {"active"}
     run = finish_run(db, run2, "failed", "s1: nothing could be fetched")
@@ -82,10 +95,14 @@ def test_a_failed_harvest_deletes_nothing(db):
 
 def test_full_text_search_follows_upserts(db):
     store_source_harvest(db, None, "s1", [material(1)], {})
-    hits = db.execute("select rowid from materials_fts where materials_fts match 'alkukartoituksesta'").fetchall()
+    hits = db.execute(
+        "select rowid from materials_fts where materials_fts match 'alkukartoituksesta'"
+    ).fetchall()
     assert len(hits) == 1
     store_source_harvest(db, None, "s1", [material(1, title="Työnhaun opas")], {})
-    assert not db.execute("select rowid from materials_fts where materials_fts match 'alkukartoituksesta'").fetchall()
+    assert not db.execute(
+        "select rowid from materials_fts where materials_fts match 'alkukartoituksesta'"
+    ).fetchall()
     assert db.execute("select rowid from materials_fts where materials_fts match 'työnhaun'").fetchall()
 
 

@@ -46,7 +46,9 @@ def test_site_furniture_is_not_material(url):
     assert not decide(page(url))[0]
 
 
-@pytest.mark.parametrize("title", ["Yhteystiedot", "Tietosuojaseloste", "Om projektet", "Materiaalit", "Nyheter"])
+@pytest.mark.parametrize(
+    "title", ["Yhteystiedot", "Tietosuojaseloste", "Om projektet", "Materiaalit", "Nyheter"]
+)
 def test_site_furniture_by_heading(title):
     assert not decide(page("https://x.fi/sivu/", title=title))[0]
 

@@ -33,10 +33,14 @@ def test_every_gold_material_is_catalogued_with_type_and_languages(harvested, go
             continue
         languages = json.loads(row["languages"])
         if row["type"] != material["type"]:
-            problems.append(f"type {row['type']} != {material['type']}: {material['site']} {material['path']}")
+            problems.append(
+                f"type {row['type']} != {material['type']}: {material['site']} {material['path']}"
+            )
         # Main language first; the order of further languages carries no meaning.
         if languages[:1] != material["languages"][:1] or set(languages) != set(material["languages"]):
-            problems.append(f"languages {languages} != {material['languages']}: {material['site']} {material['path']}")
+            problems.append(
+                f"languages {languages} != {material['languages']}: {material['site']} {material['path']}"
+            )
         if row["project_id"] != material["project"]:
             problems.append(f"project {row['project_id']} != {material['project']}: {material['path']}")
     assert not problems, "\n".join(problems)
@@ -46,7 +50,9 @@ def test_nothing_but_gold_materials_is_catalogued(harvested, gold):
     db, _ = harvested
     expected = {canonicalize(m["abs_url"]) for m in gold}
     extra = {url: row["material_reason"] for url, row in materials(db).items() if url not in expected}
-    assert not extra, "catalogued but not in the gold file:\n" + "\n".join(f"{u} ({r})" for u, r in extra.items())
+    assert not extra, "catalogued but not in the gold file:\n" + "\n".join(
+        f"{u} ({r})" for u, r in extra.items()
+    )
 
 
 def test_no_non_material_or_out_of_scope_page_is_catalogued(harvested, gold_non_materials):
@@ -59,7 +65,9 @@ def test_no_non_material_or_out_of_scope_page_is_catalogued(harvested, gold_non_
 
 def test_out_of_scope_pages_are_never_fetched(harvested, demo_web, gold_non_materials):
     fetched = {(demo_web.origin(site) + path) for site, method, path in demo_web.requests if method == "GET"}
-    out_of_scope = [url for kind, url, _ in gold_non_materials if kind == "out_of_scope" and not url.endswith(".pdf")]
+    out_of_scope = [
+        url for kind, url, _ in gold_non_materials if kind == "out_of_scope" and not url.endswith(".pdf")
+    ]
     assert out_of_scope
     assert not [url for url in out_of_scope if url in fetched]
 
@@ -67,7 +75,9 @@ def test_out_of_scope_pages_are_never_fetched(harvested, demo_web, gold_non_mate
 def test_harvest_run_is_recorded_per_source(harvested, demo_sources):
     db, result = harvested
     conn = sqlite3.connect(db)
-    run = conn.execute("select status, materials, errors, finished_at from harvest_runs order by id desc").fetchone()
+    run = conn.execute(
+        "select status, materials, errors, finished_at from harvest_runs order by id desc"
+    ).fetchone()
     per_source = dict(conn.execute("select source_id, status from harvest_run_sources"))
     details = conn.execute(
         "select error_details from harvest_run_sources where source_id = 'demo-decayed'"
@@ -125,6 +135,8 @@ def snapshot(db) -> list[tuple]:
         "select id, url, title, description, type, languages, plain_language, phases, audiences, format,"
         " source_id, project_id, status, first_seen, tag_evidence from materials order by id"
     ).fetchall()
-    locations = conn.execute("select material_id, url, first_seen from material_locations order by 1, 2").fetchall()
+    locations = conn.execute(
+        "select material_id, url, first_seen from material_locations order by 1, 2"
+    ).fetchall()
     conn.close()
     return rows + locations

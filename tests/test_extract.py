@@ -53,7 +53,9 @@ def test_video_embeds_are_found(wp_page):
 
 
 def test_liferay_attachments_block_is_outside_the_article_but_its_links_are_content():
-    page = extract_html((FIXTURES / "liferay_page.html").read_bytes(), "https://hub.example.fi/kotona-suomessa")
+    page = extract_html(
+        (FIXTURES / "liferay_page.html").read_bytes(), "https://hub.example.fi/kotona-suomessa"
+    )
     assert page.declared_language == "fi"
     assert "Hankkeen pilotit kehittivät" in page.text
     assert "Arviointiraportti 2019" not in page.text  # a plain text extractor misses the block …
@@ -62,7 +64,8 @@ def test_liferay_attachments_block_is_outside_the_article_but_its_links_are_cont
 
 
 @pytest.mark.parametrize(
-    ("tag", "expected"), [("fi-FI", "fi"), ("sv_SE", "sv"), ("ckb", "ckb"), ("", None), ("x!", None), (None, None)]
+    ("tag", "expected"),
+    [("fi-FI", "fi"), ("sv_SE", "sv"), ("ckb", "ckb"), ("", None), ("x!", None), (None, None)],
 )
 def test_primary_language(tag, expected):
     assert primary_language(tag) == expected
@@ -106,7 +109,14 @@ def test_pdf_real_metadata_title_is_kept():
 
 @pytest.mark.parametrize(
     "title",
-    ["Microsoft Word - Dokumentti1", "Untitled", "esite_kotona_suomessa_A5_painoon", "Esitys1", "raportti.docx", ""],
+    [
+        "Microsoft Word - Dokumentti1",
+        "Untitled",
+        "esite_kotona_suomessa_A5_painoon",
+        "Esitys1",
+        "raportti.docx",
+        "",
+    ],
 )
 def test_useless_titles(title):
     assert is_useless_title(title)

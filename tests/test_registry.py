@@ -48,10 +48,15 @@ def write(tmp_path, text: str):
 
 
 def test_scope_defaults_to_the_origins_of_the_start_urls(tmp_path):
-    (source,) = load_sources(write(tmp_path, """
+    (source,) = load_sources(
+        write(
+            tmp_path,
+            """
         sources:
           - {id: a, name: A, start_urls: ["https://a.example.fi/hanke/"]}
-    """))
+    """,
+        )
+    )
     assert source.scope == ("https://a.example.fi/",)
     assert source.hosts == {"a.example.fi"}
 
@@ -59,15 +64,22 @@ def test_scope_defaults_to_the_origins_of_the_start_urls(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("sources:\n  - {id: a, name: A, start_urls: [https://a.fi/], colour: red}\n", r"source #1 \(a\): unknown key"),
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/], colour: red}\n",
+            r"source #1 \(a\): unknown key",
+        ),
         ("sources:\n  - {id: a, name: A, start_urls: [ftp://a.fi/]}\n", "not an absolute http"),
         ("sources:\n  - {id: a, name: A, start_urls: https://a.fi/}\n", "non-empty list"),
         ("sources:\n  - {id: a, name: A}\n", "missing key"),
-        ("sources:\n  - {id: a, name: A, start_urls: [https://a.fi/]}\n  - {id: a, name: B, start_urls: [https://b.fi/]}\n",
-         "duplicate id"),
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/]}\n  - {id: a, name: B, start_urls: [https://b.fi/]}\n",
+            "duplicate id",
+        ),
         ("sources:\n  - {id: A B, name: A, start_urls: [https://a.fi/]}\n", "lower-case slug"),
-        ("sources:\n  - {id: a, name: A, start_urls: [https://a.fi/x/], scope: [https://a.fi/y/]}\n",
-         "outside the source's scope"),
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/x/], scope: [https://a.fi/y/]}\n",
+            "outside the source's scope",
+        ),
         ("sources:\n  - {id: a, name: A, project: nope, start_urls: [https://a.fi/]}\n", "unknown project"),
         ("sources: [\n", "not valid YAML"),
         ("projects: []\n", "'sources:' list"),

@@ -20,7 +20,11 @@ HUB = Source(
     id="hub",
     name="Hub",
     start_urls=("https://hub.example.fi/kotona-suomessa",),
-    scope=("https://hub.example.fi/kotona-suomessa", "https://hub.example.fi/documents/", "https://hub.example.fi/-/"),
+    scope=(
+        "https://hub.example.fi/kotona-suomessa",
+        "https://hub.example.fi/documents/",
+        "https://hub.example.fi/-/",
+    ),
 )
 
 
@@ -64,10 +68,14 @@ def test_page_item_and_followed_links():
 
 def test_liferay_attachments_are_fetched_and_the_paging_trap_is_cut():
     spider = make_spider(HUB)
-    requests, items = run(spider, file_response("liferay_page.html", "https://hub.example.fi/kotona-suomessa"))
+    requests, items = run(
+        spider, file_response("liferay_page.html", "https://hub.example.fi/kotona-suomessa")
+    )
     urls = [r.url for r in requests]
     documents = [u for u in urls if "/documents/" in u]
-    assert len(documents) == 2 and all(spider.parse_file == r.callback for r in requests if "/documents/" in r.url)
+    assert len(documents) == 2 and all(
+        spider.parse_file == r.callback for r in requests if "/documents/" in r.url
+    )
     paging = [u for u in urls if "cur=" in u]
     assert len(paging) == 3  # at most AINEISTOPANKKI_MAX_QUERY_VARIANTS variants of one path
     assert spider.crawler.stats.get_value("aineistopankki/query_variants_skipped") == 2
@@ -76,7 +84,9 @@ def test_liferay_attachments_are_fetched_and_the_paging_trap_is_cut():
 
 def test_pdf_response_becomes_a_file_item_with_extracted_text():
     spider = make_spider(SOURCE)
-    pdf = next((REPO / "demo" / "sites" / "lansirannikko" / "wp-content" / "uploads").rglob("*selkosuomi.pdf"))
+    pdf = next(
+        (REPO / "demo" / "sites" / "lansirannikko" / "wp-content" / "uploads").rglob("*selkosuomi.pdf")
+    )
     url = "https://hanke.example.fi/wp-content/uploads/2017/06/tervetuloa-selkosuomi.pdf"
     spider._remember_link_text(url, "Opas selkosuomeksi (PDF)")
     (item,) = spider.parse_file(file_response(str(pdf), url, meta={"referrer": "https://hanke.example.fi/"}))

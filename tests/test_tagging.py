@@ -24,8 +24,7 @@ TEXTS = {
     "پس از ارزیابی اولیه از طریق اداره کار برای این آموزش درخواست می‌دهید.",
     "ckb": "ڕاهێنانی تێکەڵبوون بۆ ئەو کۆچبەرانەیە کە دەیانەوێت زمانی فینلەندی فێربن و کۆمەڵگە بناسن. "
     "دوای هەڵسەنگاندنی سەرەتایی لە ڕێگەی نووسینگەی کارەوە داوا دەکەیت.",
-    "ti": "ስልጠና ምውህሃድ ንስደተኛታት ቋንቋ ፊንላንድ ክመሃሩን ሕብረተሰብ ክፈልጡን ዝደልዩ እዩ። "
-    "ድሕሪ ቀዳማይ ገምጋም ብቤት ጽሕፈት ስራሕ ኣቢልካ ትሓትት።",
+    "ti": "ስልጠና ምውህሃድ ንስደተኛታት ቋንቋ ፊንላንድ ክመሃሩን ሕብረተሰብ ክፈልጡን ዝደልዩ እዩ። ድሕሪ ቀዳማይ ገምጋም ብቤት ጽሕፈት ስራሕ ኣቢልካ ትሓትት።",
     "ru": "Интеграционное обучение предназначено для иммигрантов, которые хотят выучить финский язык и "
     "понять общество. Подать заявку можно через бюро занятости после первичной оценки.",
     "uk": "Інтеграційне навчання призначене для іммігрантів, які хочуть вивчити фінську мову. "
@@ -73,7 +72,14 @@ def test_plain_language_needs_an_explicit_marker():
 
 
 def base_item(**fields):
-    item = {"kind": "file", "url": "https://x.fi/a.pdf", "title": "", "text": "", "link_texts": [], "headings": []}
+    item = {
+        "kind": "file",
+        "url": "https://x.fi/a.pdf",
+        "title": "",
+        "text": "",
+        "link_texts": [],
+        "headings": [],
+    }
     item.update(fields)
     return item
 
@@ -119,8 +125,13 @@ def test_phases_use_content_and_the_project_prior():
 
 
 def test_audiences_for_professionals_and_employers():
-    assert "guidance-professionals" in tag(base_item(title="Ohjaajan opas monikieliseen neuvontaan"))["audiences"]
-    assert "employers" in tag(base_item(title="Opas työnantajalle: maahanmuuttaja työyhteisössä"))["audiences"]
+    assert (
+        "guidance-professionals"
+        in tag(base_item(title="Ohjaajan opas monikieliseen neuvontaan"))["audiences"]
+    )
+    assert (
+        "employers" in tag(base_item(title="Opas työnantajalle: maahanmuuttaja työyhteisössä"))["audiences"]
+    )
 
 
 def test_every_tag_keeps_its_evidence():

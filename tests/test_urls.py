@@ -15,7 +15,10 @@ from harvester.urls import canonicalize, file_format, in_scope, is_skippable, ma
             "https://k.fi/documents/10616/48/Opas+alkuun.pdf/0a1b2c3d-4e5f?t=1561024800000",
             "https://k.fi/documents/10616/48/Opas+alkuun.pdf/0a1b2c3d-4e5f",
         ),
-        ("https://k.fi/kotona-suomessa?p_p_id=101_INSTANCE_x&p_p_lifecycle=0&cur=2", "https://k.fi/kotona-suomessa?cur=2"),
+        (
+            "https://k.fi/kotona-suomessa?p_p_id=101_INSTANCE_x&p_p_lifecycle=0&cur=2",
+            "https://k.fi/kotona-suomessa?cur=2",
+        ),
         ("https://x.fi/%C3%A4iti/", "https://x.fi/%C3%A4iti/"),
         ("https://x.fi/äiti/", "https://x.fi/%C3%A4iti/"),
         ("http://127.0.0.1:8701/", "http://127.0.0.1:8701/"),

@@ -33,6 +33,9 @@ BLOCK_TAGS = {
 }  # fmt: skip
 EMBED_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$", re.I)
 TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
+PUBLISHED_XPATH = (
+    "//meta[@property='article:published_time']/@content | //time/@datetime | //meta[@name='date']/@content"
+)
 DATE_ISO = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)")
 DATE_FI = re.compile(r"\b([0-3]?\d)\.([01]?\d)\.(20\d\d)\b")
 
@@ -82,6 +85,11 @@ def block_text(element) -> str:
 
     def walk(el):
         tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table":
+            parts.append("\n" + _table_text(el) + "\n")
+            if el.tail:
+                parts.append(el.tail)
+            return
         if tag in BLOCK_TAGS:
             parts.append("\n")
         if el.text and tag:
@@ -96,6 +104,15 @@ def block_text(element) -> str:
     walk(element)
     lines = (clean(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _table_text(table) -> str:
+    """A table column by column: glossaries keep each language together, which language
+    identification needs, and a column still reads as a list."""
+    rows = [[clean(cell.text_content()) for cell in row.xpath("./th|./td")] for row in table.xpath(".//tr")]
+    width = max((len(r) for r in rows), default=0)
+    columns = ["\n".join(r[i] for r in rows if i < len(r) and r[i]) for i in range(width)]
+    return "\n".join(c for c in columns if c)
 
 
 def _main_element(tree):
@@ -130,10 +147,14 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     root = tree.getroottree().getroot()
     page.declared_language = primary_language(root.get("lang") or root.get("xml:lang"))
     if not page.declared_language:
-        meta_lang = tree.xpath("//meta[@http-equiv='content-language']/@content | //meta[@property='og:locale']/@content")
+        meta_lang = tree.xpath(
+            "//meta[@http-equiv='content-language']/@content | //meta[@property='og:locale']/@content"
+        )
         page.declared_language = primary_language(meta_lang[0]) if meta_lang else None
     page.html_title = clean(" ".join(tree.xpath("//title//text()"))) or None
-    description = tree.xpath("//meta[@name='description']/@content | //meta[@property='og:description']/@content")
+    description = tree.xpath(
+        "//meta[@name='description']/@content | //meta[@property='og:description']/@content"
+    )
     page.description = clean(description[0]) if description else None
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     page.canonical = urljoin(url, canonical[0].strip()) if canonical and canonical[0].strip() else None
@@ -148,7 +169,9 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     else:
         content = _without(main, DROP_TAGS + CHROME_TAGS)
     page.text = block_text(content)
-    page.headings = [clean(h.text_content()) for h in content.xpath(".//h1|.//h2|.//h3") if clean(h.text_content())]
+    page.headings = [
+        clean(h.text_content()) for h in content.xpath(".//h1|.//h2|.//h3") if clean(h.text_content())
+    ]
     h1 = content.xpath(".//h1") or tree.xpath("//h1")
     page.h1 = clean(h1[0].text_content()) if h1 else None
     og_title = tree.xpath("//meta[@property='og:title']/@content")
@@ -165,7 +188,9 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue
         text = clean(a.text_content()) or clean(a.get("title"))
-        page.links.append(Link(urljoin(url, href), text, in_content=not _in_chrome(a)))
+        # Inside the main content everything counts (an attachments <aside> in an article is content).
+        inside_main = main.tag != "body" and any(ancestor is main for ancestor in a.iterancestors())
+        page.links.append(Link(urljoin(url, href), text, in_content=inside_main or not _in_chrome(a)))
     for frame in main.xpath(".//iframe[@src]"):
         src = urljoin(url, frame.get("src").strip())
         if EMBED_HOSTS.search(urlsplit(src).hostname or ""):
@@ -180,9 +205,7 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
 
 
 def _published(tree, text: str) -> str | None:
-    for value in tree.xpath(
-        "//meta[@property='article:published_time']/@content | //time/@datetime | //meta[@name='date']/@content"
-    ):
+    for value in tree.xpath(PUBLISHED_XPATH):
         match = DATE_ISO.search(value)
         if match:
             return match.group(1)

@@ -12,7 +12,9 @@ def fallback_title(url: str) -> str:
     """A readable title from a URL's last segment ('Opas+alkuvaiheeseen.pdf' → 'Opas alkuvaiheeseen')."""
     path = urlsplit(url).path.rstrip("/")
     segments = [s for s in path.split("/") if s]
-    name = next((s for s in reversed(segments) if "." in s or not s[:8].isalnum()), segments[-1] if segments else url)
+    name = next(
+        (s for s in reversed(segments) if "." in s or not s[:8].isalnum()), segments[-1] if segments else url
+    )
     name = unquote(name).rsplit(".", 1)[0] if "." in name else unquote(name)
     return clean(name.replace("+", " ").replace("_", " ").replace("-", " ")) or url
 
@@ -32,7 +34,7 @@ class NormalisePipeline:
         for field in ("title", "description"):
             if item.get(field):
                 item[field] = clean(item[field])
-        link_texts = [clean(t) for t in item.get("link_texts") or [] if clean(t)]
+        link_texts = sorted({clean(t) for t in item.get("link_texts") or [] if clean(t)})
         item["link_texts"] = link_texts
         if not item.get("title"):
             item["title"] = link_texts[0] if link_texts else fallback_title(item["url"])

@@ -1,17 +1,17 @@
 """Validate and store: check each material against the schema, write the source's harvest at the end.
 
-Materials are buffered and written in one transaction when the source's crawl closes,
-so a crawl that dies half-way leaves the catalogue as it was.
+Materials are buffered and written in one transaction on the spider_closed signal, after
+every pipeline has finished its own end-of-crawl work, so a crawl that dies half-way
+leaves the catalogue as it was.
 """
 
 from __future__ import annotations
 
 import jsonschema
+from scrapy import signals
 
 from harvester.catalog import open_catalog, store_source_harvest, utcnow
 from harvester.items import validate_material
-
-FINISH_REASONS_OK = {"finished", "closespider_pagecount"}
 
 
 class StorePipeline:
@@ -25,9 +25,12 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         pipeline = cls(
-            crawler.settings.get("AINEISTOPANKKI_DB"), crawler.settings.get("AINEISTOPANKKI_RUN_ID"), crawler.stats
+            crawler.settings.get("AINEISTOPANKKI_DB"),
+            crawler.settings.get("AINEISTOPANKKI_RUN_ID"),
+            crawler.stats,
         )
         pipeline.crawler = crawler
+        crawler.signals.connect(pipeline.write, signal=signals.spider_closed)
         return pipeline
 
     def process_item(self, item, spider=None):
@@ -35,16 +38,16 @@ class StorePipeline:
             validate_material(item)
         except jsonschema.ValidationError as exc:
             where = "/".join(str(p) for p in exc.absolute_path) or "item"
-            spider.record_error(item.get("url", "?"), f"invalid material ({where}): {exc.message}")
+            (spider or self.crawler.spider).record_error(
+                item.get("url", "?"), f"invalid material ({where}): {exc.message}"
+            )
             return item
         self.items.append(item)
         return item
 
-    def close_spider(self, spider=None):
-        spider = spider or self.crawler.spider
+    def write(self, spider, reason):
         if not self.db_path:
             return
-        reason = self.stats.get_value("finish_reason") or "finished"
         pages = self.stats.get_value("downloader/response_count", 0)
         errors = list(getattr(spider, "errors", []))
         if pages == 0:

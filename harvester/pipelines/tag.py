@@ -5,6 +5,7 @@ from __future__ import annotations
 from harvester.tagging.language import identify
 from harvester.tagging.plain_language import plain_language
 from harvester.tagging.rules import pick_many, pick_type
+from harvester.urls import canonicalize
 
 DEFAULT_TYPE = {"page": "info-page", "embed": "video", "file": "guide"}
 
@@ -25,13 +26,20 @@ def tag(item: dict, project: dict | None = None) -> dict:
     if item.get("kind") == "embed":
         result = identify("", item.get("declared_language"), item.get("title") or "")
     else:
-        result = identify(item.get("text") or "", item.get("declared_language"), f"{fields['title']}\n{link_text}")
+        result = identify(
+            item.get("text") or "", item.get("declared_language"), f"{fields['title']}\n{link_text}"
+        )
     item["languages"] = result.languages
     for lang in result.languages:
         evidence[f"language:{lang}"] = {"method": result.method, "shares": result.shares}
 
     flag, plain_evidence = plain_language(
-        {"title": fields["title"], "url": fields["url"], "link_text": link_text, "headings": fields["headings"]},
+        {
+            "title": fields["title"],
+            "url": fields["url"],
+            "link_text": link_text,
+            "headings": fields["headings"],
+        },
         item.get("text") or "",
     )
     item["plain_language"] = flag
@@ -57,12 +65,37 @@ def tag(item: dict, project: dict | None = None) -> dict:
 
 
 class TagPipeline:
+    """Tags each material as it arrives, and once more at the end for materials whose URL or link
+    texts changed later in the crawl (another page linking the same file, a better duplicate URL),
+    so that tags do not depend on the order in which responses happened to arrive."""
+
     def __init__(self, projects: dict):
         self.projects = projects
+        self.tagged: list[tuple[dict, tuple]] = []
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.getdict("AINEISTOPANKKI_PROJECTS"))
+        pipeline = cls(crawler.settings.getdict("AINEISTOPANKKI_PROJECTS"))
+        pipeline.crawler = crawler
+        return pipeline
 
     def process_item(self, item, spider=None):
-        return tag(item, self.projects.get(item.get("project_id")))
+        tag(item, self.projects.get(item.get("project_id")))
+        self.tagged.append((item, self._signature(item)))
+        return item
+
+    @staticmethod
+    def _signature(item) -> tuple:
+        return item["url"], tuple(item.get("link_texts") or [])
+
+    def close_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        known = getattr(spider, "link_texts", {})
+        for item, signature in self.tagged:
+            texts = set(item.get("link_texts") or [])
+            for url in {item["url"], *(item.get("locations") or [])}:
+                texts.update(known.get(canonicalize(url), []))
+            item["link_texts"] = sorted(texts)
+            if self._signature(item) != signature:
+                tag(item, self.projects.get(item.get("project_id")))
+        self.tagged.clear()

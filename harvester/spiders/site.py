@@ -23,7 +23,16 @@ from harvester.registry import Source
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 
-LANGUAGE_ROOTS = {"selkosuomi", "selkokieli", "lattlast", "english", "svenska", "suomi", "in-english", "pa-svenska"}
+LANGUAGE_ROOTS = {
+    "selkosuomi",
+    "selkokieli",
+    "lattlast",
+    "english",
+    "svenska",
+    "suomi",
+    "in-english",
+    "pa-svenska",
+}
 
 
 def now() -> str:
@@ -202,7 +211,10 @@ class SiteSpider(scrapy.Spider):
                 self.record_error(response.url, str(exc), response.meta.get("referrer"))
             else:
                 item.update(
-                    title=doc.title, text=doc.text, headings=doc.headings, declared_language=doc.declared_language
+                    title=doc.title,
+                    text=doc.text,
+                    headings=doc.headings,
+                    declared_language=doc.declared_language,
                 )
         yield item
 

@@ -17,7 +17,24 @@ from pathlib import Path
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-LATIN_CANDIDATES = ("fi", "sv", "en", "so", "et", "de", "fr", "es", "pl", "ro", "tr", "it", "pt", "nl", "sq", "vi")
+LATIN_CANDIDATES = (
+    "fi",
+    "sv",
+    "en",
+    "so",
+    "et",
+    "de",
+    "fr",
+    "es",
+    "pl",
+    "ro",
+    "tr",
+    "it",
+    "pt",
+    "nl",
+    "sq",
+    "vi",
+)
 MIN_DETECT_CHARS = 40  # below this langdetect alone decides nothing
 SHARE_THRESHOLD = 0.12  # a language must hold this share of the text to be listed
 SEED = 0
@@ -116,12 +133,18 @@ def text_shares(text: str) -> dict[str, float]:
                 lang = _cyrillic_language("".join(letters))
                 counts[lang] = counts.get(lang, 0) + n
             elif script == "latin" and n >= MIN_DETECT_CHARS:
-                latin_text = "".join(ch if _script(ch) == "latin" or not ch.isalpha() else " " for ch in chunk)
+                latin_text = "".join(
+                    ch if _script(ch) == "latin" or not ch.isalpha() else " " for ch in chunk
+                )
                 probs = _detect_latin(latin_text)
                 for lang, prob in probs.items():
                     counts[lang] = counts.get(lang, 0) + n * prob
     total = sum(counts.values())
-    return {lang: round(c / total, 3) for lang, c in sorted(counts.items(), key=lambda kv: -kv[1])} if total else {}
+    return (
+        {lang: round(c / total, 3) for lang, c in sorted(counts.items(), key=lambda kv: -kv[1])}
+        if total
+        else {}
+    )
 
 
 def identify(text: str, declared: str | None = None, short_text: str = "") -> LanguageResult:

@@ -31,7 +31,9 @@ def readability(text: str) -> dict:
 
 def plain_language(marker_fields: dict[str, str], text: str) -> tuple[int, dict | None]:
     """(0 or 1, evidence). marker_fields are title, URL, link texts, alt texts …"""
-    hits = {field: m.group(0) for field, value in marker_fields.items() if value and (m := MARKERS.search(value))}
+    hits = {
+        field: m.group(0) for field, value in marker_fields.items() if value and (m := MARKERS.search(value))
+    }
     measure = readability(text[:20000])
     if not hits:
         # A body that merely mentions a plain-language version elsewhere is not plain language:

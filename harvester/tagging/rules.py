@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from .vocabulary import Term, load
 
-FIELD_WEIGHTS = {"title": 3.0, "link_text": 3.0, "url": 2.0, "headings": 1.0, "description": 1.0, "text": 0.15}
+FIELD_WEIGHTS = {
+    "title": 3.0,
+    "link_text": 3.0,
+    "url": 2.0,
+    "headings": 1.0,
+    "description": 1.0,
+    "text": 0.15,
+}
 MAX_HITS_PER_FIELD = 3
 PRIOR_SCORE = 2.0
 MULTI_TAG_SHARE = 0.5  # a second phase/audience is kept when it scores this share of the best
@@ -51,13 +58,15 @@ def pick_type(fields: dict[str, str], default: str) -> tuple[str, dict]:
         best = ranked[0]
         return best.id, {"method": "rule", "matched": best.matched, "score": best.score}
     ranked = score(load("types"), {k: v for k, v in fields.items() if k in ("headings", "description")})
-    if ranked and ranked[0].score >= 3:
+    if ranked and ranked[0].score > 3:  # one weak hit (e.g. "how to" in a description) is not enough
         best = ranked[0]
         return best.id, {"method": "rule", "matched": best.matched, "score": best.score}
     return default, {"method": "default", "matched": [], "score": 0}
 
 
-def pick_many(vocabulary: str, fields: dict[str, str], prior: list[str] | None = None) -> tuple[list[str], dict]:
+def pick_many(
+    vocabulary: str, fields: dict[str, str], prior: list[str] | None = None
+) -> tuple[list[str], dict]:
     """Phases or audiences: the best-scoring ids (several when close), with the prior added."""
     ranked = {s.id: s for s in score(load(vocabulary), fields)}
     for pid in prior or []:
@@ -70,7 +79,11 @@ def pick_many(vocabulary: str, fields: dict[str, str], prior: list[str] | None =
     top = ordered[0].score
     chosen = [s for s in ordered if s.score >= top * MULTI_TAG_SHARE][:3]
     evidence = {
-        s.id: {"method": "prior" if s.matched == ["prior:project"] else "rule", "matched": s.matched, "score": s.score}
+        s.id: {
+            "method": "prior" if s.matched == ["prior:project"] else "rule",
+            "matched": s.matched,
+            "score": s.score,
+        }
         for s in chosen
     }
     return [s.id for s in chosen], evidence

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -27,7 +27,7 @@ def _compile(keyword: str) -> re.Pattern:
     return re.compile(stem if inside else rf"(?<![\w]){stem}", re.UNICODE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> tuple[Term, ...]:
     if name not in VOCABULARIES:
         raise KeyError(f"unknown vocabulary {name!r}")
