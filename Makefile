@@ -22,6 +22,8 @@ demo: install
 	$(BIN)/aineistopankki demo --db $(DB) --port $(PORT)
 
 test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 # Harvest the real sources (or SOURCES=...) politely into $(DB).
