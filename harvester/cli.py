@@ -126,6 +126,7 @@ def datasette_command(db: str, host: str, port: int, extra: list[str] | None = N
         if path.is_dir() and any(path.iterdir()):
             command += [option, f"static:{path}" if option == "--static" else str(path)]
     command += ["--setting", "sql_time_limit_ms", "3000", "--setting", "default_page_size", "50"]
+    command += ["--setting", "truncate_cells_html", "160"]  # extracted text and evidence are long
     return command + (extra or [])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 from harvester.extract.html import clean
@@ -9,14 +10,14 @@ from harvester.urls import canonicalize, material_id
 
 
 def fallback_title(url: str) -> str:
-    """A readable title from a URL's last segment ('Opas+alkuvaiheeseen.pdf' → 'Opas alkuvaiheeseen')."""
-    path = urlsplit(url).path.rstrip("/")
-    segments = [s for s in path.split("/") if s]
-    name = next(
-        (s for s in reversed(segments) if "." in s or not s[:8].isalnum()), segments[-1] if segments else url
-    )
-    name = unquote(name).rsplit(".", 1)[0] if "." in name else unquote(name)
-    return clean(name.replace("+", " ").replace("_", " ").replace("-", " ")) or url
+    """A readable title from a URL: the file name ('Opas+alkuvaiheeseen.pdf' → 'Opas alkuvaiheeseen'),
+    which on Liferay is the segment before the document uuid, else the last path segment."""
+    segments = [unquote(s) for s in urlsplit(url).path.split("/") if s]
+    if not segments:
+        return url
+    name = next((s for s in reversed(segments) if re.search(r"\.[A-Za-z0-9]{2,4}$", s)), segments[-1])
+    name = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", name)
+    return clean(re.sub(r"[+_-]+", " ", name)) or url
 
 
 class NormalisePipeline:

@@ -8,7 +8,7 @@ surfacing halfway through a harvest.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,10 +36,6 @@ class Source:
     project: str | None = None
     platform: str | None = None
     note: str | None = None
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def in_scope(self, url: str) -> bool:
-        return any(url.startswith(prefix) for prefix in self.scope)
 
     @property
     def hosts(self) -> set[str]:

@@ -56,10 +56,6 @@ class SiteSpider(scrapy.Spider):
         for url in self.source.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 
-    def start_requests(self):  # Scrapy < 2.13
-        for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
-
     # -- pages ---------------------------------------------------------------------------
     def parse(self, response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
