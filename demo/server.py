@@ -16,8 +16,10 @@ import hashlib
 import mimetypes
 import re
 import threading
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import yaml
@@ -28,8 +30,17 @@ SOURCES_FILE = DEMO_DIR / "demo-sources.yml"
 DEFAULT_BASE_PORT = 8701
 # Fixed order → fixed ports: base + index. Append new sites at the end.
 SITES = ("lansirannikko", "kunta", "hub", "osterbotten", "infopiste", "eura", "decayed")
+DEFAULT_LAST_MODIFIED = date(2019, 11, 29)
 SITE_PLACEHOLDER = re.compile(r"\{\{site:([a-z0-9-]+)\}\}")
 TEXT_TYPES = ("text/", "application/xml", "application/json", "application/xhtml")
+
+
+class Served(NamedTuple):
+    site: str
+    method: str
+    path: str
+    status: int
+    bytes: int
 
 
 def _load_routes(site_dir: Path) -> dict:
@@ -40,6 +51,12 @@ def _load_routes(site_dir: Path) -> dict:
         "redirects": routes.get("redirects") or {},
         "aliases": routes.get("aliases") or {},
         "paging_traps": routes.get("paging_traps") or [],
+        # The sites were last edited while their projects ran; a fixed date keeps HTTP caching realistic
+        # (file modification times would only tell when the repository was checked out).
+        "last_modified": email.utils.format_datetime(
+            datetime.combine(routes.get("last_modified") or DEFAULT_LAST_MODIFIED, datetime.min.time(), UTC),
+            usegmt=True,
+        ),
     }
 
 
@@ -51,7 +68,8 @@ class DemoWeb:
         self.base_port = base_port
         self.sites = [s for s in sites if (SITES_DIR / s).is_dir()]
         self.servers: dict[str, ThreadingHTTPServer] = {}
-        self.requests: list[tuple[str, str, str]] = []  # (site, method, path) for tests
+        self.requests: list[tuple[str, str, str]] = []  # (site, method, path) as received
+        self.responses: list[Served] = []  # what was answered, with body bytes, for tests and benchmarks
         self._lock = threading.Lock()
 
     def origin(self, site: str) -> str:
@@ -131,6 +149,8 @@ class DemoWeb:
                 return self._file(parts.path, head)
 
             def _redirect(self, location: str):
+                with web._lock:
+                    web.responses.append(Served(site, self.command, self.path, 301, 0))
                 self.send_response(301)
                 self.send_header("Location", location)
                 self.send_header("Content-Length", "0")
@@ -165,16 +185,23 @@ class DemoWeb:
                     data = self._substitute(data.decode("utf-8")).encode("utf-8")
                     if "charset" not in ctype:
                         ctype += "; charset=utf-8"
+                etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
                 extra = {
                     "Last-Modified": email.utils.formatdate(path.stat().st_mtime, usegmt=True),
-                    "ETag": '"' + hashlib.sha1(data).hexdigest()[:16] + '"',
+                    "ETag": etag,
                 }
+                if etag in (self.headers.get("If-None-Match") or ""):
+                    return self._send(304, ctype, b"", True, extra)  # conditional request: unchanged
                 return self._send(200, ctype, data, head, extra)
 
             def _substitute(self, text: str) -> str:
                 return SITE_PLACEHOLDER.sub(lambda m: web.origin(m.group(1)), text)
 
             def _send(self, status: int, ctype: str, body: bytes, head: bool, extra: dict | None = None):
+                with web._lock:
+                    web.responses.append(
+                        Served(site, self.command, self.path, status, 0 if head else len(body))
+                    )
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))

@@ -15,6 +15,9 @@ import sqlite_utils
 from harvester.tagging import vocabulary
 
 SCHEMA_VERSION = 1
+GONE_AFTER = 3  # a material missing from this many consecutive trustworthy harvests becomes 'gone'
+SHRINK_THRESHOLD = 0.5  # a source yielding less than this share of its active materials is suspect
+MIN_ACTIVE_FOR_SHRINK = 5
 JSON_LIST_COLUMNS = ("languages", "phases", "audiences", "link_texts")
 FTS_COLUMNS = ["title", "description", "link_texts", "text"]
 
@@ -47,6 +50,7 @@ MATERIAL_COLUMNS = {
     "tag_evidence": str,
     "text": str,
     "last_run_id": int,
+    "missed_harvests": int,
 }
 
 
@@ -118,7 +122,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         MATERIAL_COLUMNS,
         pk="id",
         not_null={"url", "title", "type", "source_id", "status", "first_seen", "last_seen"},
-        defaults={"status": "active", "plain_language": 0},
+        defaults={"status": "active", "plain_language": 0, "missed_harvests": 0},
         foreign_keys=[
             ("type", "types", "id"),
             ("source_id", "sources", "id"),
@@ -143,6 +147,9 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "pages_fetched": int,
             "materials": int,
             "new_materials": int,
+            "gone_materials": int,
+            "not_modified": int,
+            "bytes": int,
             "errors": int,
             "message": str,
         },
@@ -161,9 +168,13 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "new_materials": int,
             "changed_materials": int,
             "unchanged_materials": int,
+            "gone_materials": int,
+            "not_modified": int,
+            "bytes": int,
             "errors": int,
             "error_details": str,
             "finish_reason": str,
+            "message": str,
         },
         pk=("run_id", "source_id"),
         foreign_keys=[("run_id", "harvest_runs", "id"), ("source_id", "sources", "id")],
@@ -245,19 +256,26 @@ def start_run(db: sqlite_utils.Database, sources_file: str, source_count: int) -
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, status: str, message: str = "") -> dict:
+    summed = (
+        "pages_fetched",
+        "materials",
+        "new_materials",
+        "gone_materials",
+        "not_modified",
+        "bytes",
+        "errors",
+    )
     totals = db.execute(
-        "select coalesce(sum(pages_fetched),0), coalesce(sum(materials),0), coalesce(sum(new_materials),0),"
-        " coalesce(sum(errors),0) from harvest_run_sources where run_id = ?",
+        "select "
+        + ", ".join(f"coalesce(sum({c}), 0)" for c in summed)
+        + " from harvest_run_sources where run_id = ?",
         [run_id],
     ).fetchone()
     row = {
         "finished_at": utcnow(),
         "status": status,
-        "pages_fetched": totals[0],
-        "materials": totals[1],
-        "new_materials": totals[2],
-        "errors": totals[3],
         "message": message,
+        **dict(zip(summed, totals, strict=True)),
     }
     with db.atomic():
         db["harvest_runs"].update(run_id, row)
@@ -273,29 +291,55 @@ def material_row(item: dict) -> dict:
     return row
 
 
-def store_source_harvest(
+def publish_run(
     db: sqlite_utils.Database,
     run_id: int | None,
-    source_id: str,
-    items: list[dict],
-    report: dict,
-) -> dict:
-    """Upsert one source's materials and its run record in a single transaction.
+    results: list[dict],
+    gone_after: int = GONE_AFTER,
+    shrink_threshold: float = SHRINK_THRESHOLD,
+) -> dict[str, dict]:
+    """Write every source's harvest in ONE transaction: killed at any moment, the catalogue holds
+    exactly the previous data or the new data. Returns the counts per source."""
+    counts = {}
+    with db.atomic():
+        for result in results:
+            counts[result["source_id"]] = _store_source(db, run_id, result, gone_after, shrink_threshold)
+    return counts
 
-    Existing materials keep their first_seen; nothing is deleted. Returns the counts.
+
+def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: float) -> dict:
+    """Upsert one source's materials; count misses and retire materials only after a trustworthy harvest.
+
+    A failed source (nothing fetched) changes nothing. A source that suddenly yields far fewer
+    materials than it has active (a redesign, a broken page) is 'suspect': what it found is updated,
+    nothing is counted missing. Nothing is ever deleted.
     """
+    source_id = result["source_id"]
+    items = result.get("items") or []
+    report = dict(result.get("report") or {})
     now = utcnow()
     ids = [item["id"] for item in items]
-    existing = {}
-    if ids:
-        placeholders = ",".join("?" * len(ids))
-        existing = {
-            row[0]: (row[1], row[2])
-            for row in db.execute(
-                f"select id, first_seen, content_hash from materials where id in ({placeholders})", ids
-            ).fetchall()
-        }
-    counts = {"new": 0, "changed": 0, "unchanged": 0}
+    existing = {
+        row[0]: (row[1], row[2])
+        for row in db.execute(
+            "select id, first_seen, content_hash from materials where source_id = ?", [source_id]
+        )
+    }
+    previously_active = db.execute(
+        "select count(*) from materials where source_id = ? and status = 'active'", [source_id]
+    ).fetchone()[0]
+    status = report.get("status", "ok")
+    if (
+        status != "failed"
+        and previously_active >= MIN_ACTIVE_FOR_SHRINK
+        and len(set(ids)) < shrink_threshold * previously_active
+    ):
+        status = "suspect"
+        report["message"] = (
+            f"yielded {len(set(ids))} materials where {previously_active} were active: "
+            "kept the others active (a redesign or a broken page?)"
+        )
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "gone": 0}
     rows, locations = [], []
     for item in items:
         row = material_row(item)
@@ -306,43 +350,61 @@ def store_source_harvest(
         else:
             row["first_seen"] = now
             counts["new"] += 1
-        row.update(last_seen=now, status="active", last_run_id=run_id)
+        row.update(last_seen=now, status="active", last_run_id=run_id, missed_harvests=0)
         rows.append(row)
         for url in item.get("locations") or [item["url"]]:
             locations.append(
                 {"material_id": item["id"], "url": url, "source_id": source_id, "last_seen": now}
             )
-    with db.atomic():
-        if rows:
-            db["materials"].upsert_all(rows, pk="id", alter=False)
-        if locations:
-            known = {
-                (r[0], r[1]): r[2]
-                for r in db.execute(
-                    "select material_id, url, first_seen from material_locations where source_id = ?",
-                    [source_id],
-                ).fetchall()
-            }
-            for loc in locations:
-                loc["first_seen"] = known.get((loc["material_id"], loc["url"]), now)
-            db["material_locations"].upsert_all(locations, pk=("material_id", "url"))
-        if run_id is not None:
-            db["harvest_run_sources"].upsert(
-                {
-                    "run_id": run_id,
-                    "source_id": source_id,
-                    "status": report.get("status", "ok"),
-                    "started_at": report.get("started_at"),
-                    "finished_at": now,
-                    "pages_fetched": report.get("pages_fetched", 0),
-                    "materials": len(rows),
-                    "new_materials": counts["new"],
-                    "changed_materials": counts["changed"],
-                    "unchanged_materials": counts["unchanged"],
-                    "errors": len(report.get("errors") or []),
-                    "error_details": json.dumps(report.get("errors") or [], ensure_ascii=False),
-                    "finish_reason": report.get("finish_reason"),
-                },
-                pk=("run_id", "source_id"),
+    if rows:
+        db["materials"].upsert_all(rows, pk="id", alter=False)
+    if status in ("ok", "partial"):
+        seen = set(ids)
+        missing = [mid for mid in existing if mid not in seen]
+        for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
+            marks = ",".join("?" * len(chunk))
+            db.execute(
+                f"update materials set missed_harvests = missed_harvests + 1 where status = 'active' and id in ({marks})",
+                chunk,
             )
-    return counts
+            counts["gone"] += db.execute(
+                f"update materials set status = 'gone' where status = 'active' and missed_harvests >= ?"
+                f" and id in ({marks})",
+                [gone_after, *chunk],
+            ).rowcount
+    if locations:
+        known = {
+            (r[0], r[1]): r[2]
+            for r in db.execute(
+                "select material_id, url, first_seen from material_locations where source_id = ?", [source_id]
+            ).fetchall()
+        }
+        for loc in locations:
+            loc["first_seen"] = known.get((loc["material_id"], loc["url"]), now)
+        db["material_locations"].upsert_all(locations, pk=("material_id", "url"))
+    if run_id is not None:
+        errors = report.get("errors") or []
+        db["harvest_run_sources"].upsert(
+            {
+                "run_id": run_id,
+                "source_id": source_id,
+                "status": status,
+                "started_at": report.get("started_at"),
+                "finished_at": now,
+                "pages_fetched": report.get("pages_fetched", 0),
+                "materials": len(rows),
+                "new_materials": counts["new"],
+                "changed_materials": counts["changed"],
+                "unchanged_materials": counts["unchanged"],
+                "gone_materials": counts["gone"],
+                "not_modified": report.get("not_modified", 0),
+                "bytes": report.get("bytes", 0),
+                "errors": len(errors),
+                "error_details": json.dumps(errors, ensure_ascii=False),
+                "finish_reason": report.get("finish_reason"),
+                "message": report.get("message"),
+            },
+            pk=("run_id", "source_id"),
+            alter=True,
+        )
+    return {**counts, "status": status}

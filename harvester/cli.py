@@ -19,20 +19,28 @@ EXIT_NOTHING_HARVESTED = 1
 
 
 def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
+    """Project settings plus what this run needs: its id, the projects (tagging priors), the
+    HTTP cache beside the catalogue (conditional requests on re-harvests), the operator's limits."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("harvester.settings", priority="project")
-    settings.set("AINEISTOPANKKI_DB", db_path, priority="cmdline")
+    settings.set("HTTPCACHE_DIR", str(Path(db_path).resolve().with_suffix(".httpcache")), priority="cmdline")
     settings.set("AINEISTOPANKKI_RUN_ID", run_id, priority="cmdline")
     settings.set("AINEISTOPANKKI_PROJECTS", {p["id"]: p for p in projects}, priority="cmdline")
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     if args.log_file:
         settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if args.no_cache:
+        settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
+    if args.revalidate:
+        headers = {**settings.getdict("DEFAULT_REQUEST_HEADERS"), "Cache-Control": "max-age=0"}
+        settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="cmdline")
     if args.max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", args.max_pages, priority="cmdline")
     if args.delay is not None:
         settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
+        settings.set("AUTOTHROTTLE_START_DELAY", args.delay, priority="cmdline")
         if args.delay == 0:
             # Only sensible for a local web (the demo): no throttling, a few parallel requests per host.
             settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
@@ -43,7 +51,8 @@ def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
 def harvest(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from harvester.catalog import finish_run, open_catalog, start_run, sync_registry
+    from harvester.catalog import finish_run, open_catalog, publish_run, start_run, sync_registry
+    from harvester.pipelines.store import collected
     from harvester.spiders.site import SiteSpider
 
     try:
@@ -75,24 +84,32 @@ def harvest(args) -> int:
         process.crawl(SiteSpider, source=source)
     process.start()
 
+    results = collected(run_id)
+    missing = sorted({s.id for s in sources} - {r["source_id"] for r in results})
+    for source_id in missing:  # a crawl that never closed (it crashed): record it, change nothing
+        error = {"url": "", "error": "the crawl did not finish", "referrer": None}
+        results.append(
+            {"source_id": source_id, "items": [], "report": {"status": "failed", "errors": [error]}}
+        )
+    publish_run(db, run_id, results, gone_after=args.gone_after)
     rows = list(db.query("select * from harvest_run_sources where run_id = ? order by source_id", [run_id]))
     failed = [r for r in rows if r["status"] == "failed"]
-    missing = {s.id for s in sources} - {r["source_id"] for r in rows}
-    if missing or len(failed) == len(sources):
+    if len(failed) == len(sources):
         status = "failed"
-    elif failed or any(r["status"] == "partial" for r in rows):
+    elif failed or any(r["status"] in ("partial", "suspect") for r in rows):
         status = "partial"
     else:
         status = "ok"
     message = "; ".join(
         [f"{r['source_id']}: nothing could be fetched" for r in failed]
-        + [f"{sid}: the crawl did not finish" for sid in sorted(missing)]
+        + [f"{r['source_id']}: {r['message']}" for r in rows if r["status"] == "suspect"]
     )
     run = finish_run(db, run_id, status, message)
     db.close()
     print(
         f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
-        f"from {len(sources)} sources, {run['pages_fetched']} responses, {run['errors']} errors"
+        f"from {len(sources)} sources, {run['pages_fetched']} responses "
+        f"({run['not_modified']} not modified, {run['bytes']} bytes), {run['gone_materials']} gone, {run['errors']} errors"
     )
     for r in rows:
         print(
@@ -169,6 +186,14 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--db", default="catalog.db", help="catalogue file (created if missing)")
         p.add_argument("--source", action="append", help="harvest only this source id (repeatable)")
         p.add_argument("--max-pages", type=int, default=0, help="stop a source after this many responses")
+        p.add_argument(
+            "--gone-after",
+            type=int,
+            default=3,
+            help="consecutive harvests a material may be missing before it is gone",
+        )
+        p.add_argument("--no-cache", action="store_true", help="fetch everything anew (no HTTP cache)")
+        p.add_argument("--revalidate", action="store_true", help="ask the server about every cached page")
         p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")
         p.add_argument("--log-file", default=None)
 

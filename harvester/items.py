@@ -59,6 +59,16 @@ def material_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    schema = material_schema()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
 def validate_material(item: dict) -> None:
     """Raise jsonschema.ValidationError when a stored material breaks the contract."""
-    jsonschema.validate(dict(item), material_schema())
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(dict(item)))
+    if error is not None:
+        raise error

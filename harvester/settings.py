@@ -17,7 +17,6 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = False
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -39,6 +38,8 @@ HTTPERROR_ALLOWED_CODES: list[int] = []
 
 DOWNLOADER_MIDDLEWARES = {
     "harvester.middlewares.HostAllowListMiddleware": 50,
+    # below the HTTP cache (900), so it sees only what really crossed the network
+    "harvester.middlewares.NetworkStatsMiddleware": 950,
 }
 
 # The line: normalise → classify → tag → dedupe → validate and store.
@@ -50,6 +51,21 @@ ITEM_PIPELINES = {
     "harvester.pipelines.store.StorePipeline": 500,
 }
 
+# Re-harvests ask "has it changed?" (If-None-Match / If-Modified-Since) instead of fetching again.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = "httpcache"  # the CLI puts it beside the catalogue: <catalog>.httpcache/
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 404, 410, 429]
+# RFC 2616 semantics: a cached page is reused while it is fresh (its own Cache-Control/Expires, or
+# heuristically a tenth of its age since Last-Modified: a page untouched for years is not asked for
+# again this week) and revalidated with a conditional request after that. `harvest --revalidate`
+# asks the server about every page.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8",
+    "Accept-Language": "fi,sv;q=0.9,en;q=0.8",
+}
+
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "harvester.middlewares.QuietDropFormatter"
 LOG_FORMAT = "%(asctime)s [%(name)s] %(levelname)s: %(message)s"
@@ -57,7 +73,6 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Project settings (set by the CLI for each run).
-AINEISTOPANKKI_DB = None
 AINEISTOPANKKI_RUN_ID = None
 AINEISTOPANKKI_PROJECTS = {}  # project id -> project record (for tagging priors)
 AINEISTOPANKKI_MAX_QUERY_VARIANTS = 3  # distinct query strings followed per path (paging traps)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harvester.catalog import finish_run, open_catalog, start_run, store_source_harvest, sync_registry
+from harvester.catalog import finish_run, open_catalog, publish_run, start_run, sync_registry
 from harvester.registry import Source, load_projects
 
 SOURCE = Source(
@@ -40,6 +40,11 @@ def material(n: int, **extra) -> dict:
     return item
 
 
+def harvest(db, run_id, items, **report):
+    report.setdefault("pages_fetched", 3)
+    return publish_run(db, run_id, [{"source_id": "s1", "items": items, "report": report}])["s1"]
+
+
 @pytest.fixture()
 def db(tmp_path):
     db = open_catalog(tmp_path / "catalog.db")
@@ -66,48 +71,97 @@ def test_schema_and_vocabulary_tables(db):
 
 def test_upsert_is_idempotent_and_keeps_first_seen(db):
     run1 = start_run(db, "x.yml", 1)
-    counts = store_source_harvest(db, run1, "s1", [material(1), material(2)], {"pages_fetched": 3})
-    assert counts == {"new": 2, "changed": 0, "unchanged": 0}
+    counts = harvest(db, run1, [material(1), material(2)])
+    assert counts == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0, "status": "ok"}
     first = db["materials"].get(f"{1:016x}")
     run2 = start_run(db, "x.yml", 1)
-    counts = store_source_harvest(
-        db, run2, "s1", [material(1), material(2, content_hash="new")], {"pages_fetched": 3}
-    )
-    assert counts == {"new": 0, "changed": 1, "unchanged": 1}
+    counts = harvest(db, run2, [material(1), material(2, content_hash="new")])
+    assert counts == {"new": 0, "changed": 1, "unchanged": 1, "gone": 0, "status": "ok"}
     again = db["materials"].get(f"{1:016x}")
     assert again["first_seen"] == first["first_seen"] and again["last_run_id"] == run2
     assert db["materials"].count == 2 and db["material_locations"].count == 4
     assert json.loads(again["languages"]) == ["fi"]
 
 
-def test_a_failed_harvest_deletes_nothing(db):
+def test_a_failed_harvest_changes_nothing(db):
     run1 = start_run(db, "x.yml", 1)
-    store_source_harvest(db, run1, "s1", [material(1), material(2)], {"pages_fetched": 3})
+    harvest(db, run1, [material(n) for n in range(6)])
+    before = list(db["materials"].rows)
     run2 = start_run(db, "x.yml", 1)
-    store_source_harvest(
-        db, run2, "s1", [], {"status": "failed", "pages_fetched": 0, "errors": [{"url": "u"}]}
+    counts = harvest(
+        db, run2, [], status="failed", pages_fetched=0, errors=[{"url": "https://a.fi/", "error": "DNS"}]
     )
-    assert db["materials"].count == 2
-    assert {r["status"] for r in db["materials"].rows} == {"active"}
+    assert counts["status"] == "failed"
+    assert list(db["materials"].rows) == before
     run = finish_run(db, run2, "failed", "s1: nothing could be fetched")
     assert run["status"] == "failed" and run["errors"] == 1 and run["finished_at"]
 
 
+def test_missing_materials_become_gone_after_n_trustworthy_harvests_and_come_back(db):
+    everything = [material(n) for n in range(10)]
+    harvest(db, start_run(db, "x", 1), everything)
+    for n in (1, 2):
+        counts = harvest(db, start_run(db, "x", 1), everything[:9])
+        assert counts["gone"] == 0
+        assert db["materials"].get(f"{9:016x}")["missed_harvests"] == n
+    harvest(db, start_run(db, "x", 1), everything[:9], status="failed", pages_fetched=0)  # does not count
+    assert db["materials"].get(f"{9:016x}")["status"] == "active"
+    counts = harvest(db, start_run(db, "x", 1), everything[:9])
+    gone = db["materials"].get(f"{9:016x}")
+    assert counts["gone"] == 1 and gone["status"] == "gone" and gone["missed_harvests"] == 3
+    assert db["materials"].count == 10  # never deleted
+    harvest(db, start_run(db, "x", 1), everything)
+    back = db["materials"].get(f"{9:016x}")
+    assert (
+        back["status"] == "active"
+        and back["missed_harvests"] == 0
+        and back["first_seen"] == gone["first_seen"]
+    )
+
+
+def test_a_source_that_suddenly_shrinks_is_suspect_and_loses_nothing(db):
+    everything = [material(n) for n in range(20)]
+    harvest(db, start_run(db, "x", 1), everything)
+    run = start_run(db, "x", 1)
+    for _ in range(5):
+        counts = harvest(db, run, everything[:3])
+        assert counts["status"] == "suspect"
+    assert {r["status"] for r in db["materials"].rows} == {"active"}
+    row = db["harvest_run_sources"].get((run, "s1"))
+    assert row["status"] == "suspect" and "yielded 3 materials where 20 were active" in row["message"]
+
+
 def test_full_text_search_follows_upserts(db):
-    store_source_harvest(db, None, "s1", [material(1)], {})
+    harvest(db, None, [material(1)])
     hits = db.execute(
         "select rowid from materials_fts where materials_fts match 'alkukartoituksesta'"
     ).fetchall()
     assert len(hits) == 1
-    store_source_harvest(db, None, "s1", [material(1, title="Työnhaun opas")], {})
+    harvest(db, None, [material(1, title="Työnhaun opas")])
     assert not db.execute(
         "select rowid from materials_fts where materials_fts match 'alkukartoituksesta'"
     ).fetchall()
     assert db.execute("select rowid from materials_fts where materials_fts match 'työnhaun'").fetchall()
 
 
+def test_one_transaction_for_the_whole_run(db):
+    harvest(db, start_run(db, "x", 1), [material(1)])
+    bad = material(2)
+    bad["title"] = None  # violates NOT NULL: the whole run must roll back
+    with pytest.raises(Exception, match="NOT NULL"):
+        publish_run(
+            db,
+            start_run(db, "x", 1),
+            [
+                {"source_id": "s1", "items": [material(3)], "report": {}},
+                {"source_id": "s1", "items": [bad], "report": {}},
+            ],
+        )
+    assert db["materials"].count == 1
+
+
 def test_reopening_an_existing_catalogue_keeps_its_data(tmp_path, db):
-    store_source_harvest(db, None, "s1", [material(1)], {})
+    harvest(db, None, [material(1)])
     db.close()
     reopened = open_catalog(tmp_path / "catalog.db")
     assert reopened["materials"].count == 1

@@ -19,7 +19,7 @@ class ClassifyPipeline:
         is_material, reason = decide(item)
         if not is_material:
             if self.stats is not None:
-                self.stats.inc_value("aineistopankki/not_material", spider=spider)
+                self.stats.inc_value("aineistopankki/not_material")
             raise DropItem(f"not a material: {reason}: {item['url']}")
         item["is_material"] = True
         item["material_reason"] = reason

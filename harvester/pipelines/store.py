@@ -1,22 +1,32 @@
-"""Validate and store: check each material against the schema, write the source's harvest at the end.
+"""Validate and collect: check each material against the schema and hand the source's harvest over.
 
-Materials are buffered and written in one transaction on the spider_closed signal, after
-every pipeline has finished its own end-of-crawl work, so a crawl that dies half-way
-leaves the catalogue as it was.
+Nothing is written here. When a source's crawl ends (the spider_closed signal, after every
+pipeline has finished its own end-of-crawl work), its materials and report go to the run's
+collection; the CLI publishes all sources in one transaction when the whole harvest is done,
+so a harvest killed at any moment leaves the catalogue exactly as it was.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import jsonschema
 from scrapy import signals
 
-from harvester.catalog import open_catalog, store_source_harvest, utcnow
+from harvester.catalog import utcnow
 from harvester.items import validate_material
+
+# run id -> one result per source: {"source_id", "items", "report"}
+COLLECTED: dict[object, list[dict]] = defaultdict(list)
+
+
+def collected(run_id) -> list[dict]:
+    """Take (and forget) what the crawl of a run collected."""
+    return COLLECTED.pop(run_id, [])
 
 
 class StorePipeline:
-    def __init__(self, db_path, run_id, stats):
-        self.db_path = db_path
+    def __init__(self, run_id, stats):
         self.run_id = run_id
         self.stats = stats
         self.items: list = []
@@ -24,13 +34,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls(
-            crawler.settings.get("AINEISTOPANKKI_DB"),
-            crawler.settings.get("AINEISTOPANKKI_RUN_ID"),
-            crawler.stats,
-        )
+        pipeline = cls(crawler.settings.get("AINEISTOPANKKI_RUN_ID"), crawler.stats)
         pipeline.crawler = crawler
-        crawler.signals.connect(pipeline.write, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.hand_over, signal=signals.spider_closed)
         return pipeline
 
     def process_item(self, item, spider=None):
@@ -45,40 +51,30 @@ class StorePipeline:
         self.items.append(item)
         return item
 
-    def write(self, spider, reason):
-        if not self.db_path:
-            return
+    def hand_over(self, spider, reason):
         pages = self.stats.get_value("downloader/response_count", 0)
         errors = list(getattr(spider, "errors", []))
-        if pages == 0:
-            status = "failed"
+        if pages == 0 or reason not in ("finished", "closespider_pagecount"):
+            status = "failed" if not self.items else "partial"
         elif errors:
             status = "partial"
         else:
             status = "ok"
-        db = open_catalog(self.db_path)
-        try:
-            counts = store_source_harvest(
-                db,
-                self.run_id,
-                spider.source.id,
-                [dict(i) for i in self.items],
-                {
+        COLLECTED[self.run_id].append(
+            {
+                "source_id": spider.source.id,
+                "items": [dict(i) for i in self.items],
+                "report": {
                     "status": status,
                     "started_at": self.started_at,
                     "pages_fetched": pages,
+                    "not_modified": self.stats.get_value("aineistopankki/not_modified", 0),
+                    "bytes": self.stats.get_value("aineistopankki/network_bytes", 0),
                     "errors": errors,
                     "finish_reason": reason,
                 },
-            )
-        finally:
-            db.close()
+            }
+        )
         spider.logger.info(
-            "stored %d materials of %s (%d new, %d changed, %d unchanged), %d errors",
-            len(self.items),
-            spider.source.id,
-            counts["new"],
-            counts["changed"],
-            counts["unchanged"],
-            len(errors),
+            "%s: %d materials, %d responses, %d errors", spider.source.id, len(self.items), pages, len(errors)
         )

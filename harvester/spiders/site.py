@@ -16,7 +16,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from harvester.extract.html import extract_html
+from harvester.extract.html import clean, extract_html
 from harvester.extract.pdf import PdfError, extract_pdf
 from harvester.items import Material
 from harvester.registry import Source
@@ -159,6 +159,7 @@ class SiteSpider(scrapy.Spider):
         return True
 
     def _remember_link_text(self, url: str, text: str) -> None:
+        text = clean(text)
         if text:
             texts = self.link_texts.setdefault(canonicalize(url), [])
             if text not in texts:
