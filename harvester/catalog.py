@@ -51,6 +51,7 @@ MATERIAL_COLUMNS = {
     "text": str,
     "last_run_id": int,
     "missed_harvests": int,
+    "tag_key": str,
 }
 
 
@@ -291,6 +292,27 @@ def material_row(item: dict) -> dict:
     return row
 
 
+def previous_tags(db: sqlite_utils.Database, source_id: str) -> dict[str, dict]:
+    """The tags a source's materials got last time, keyed by id, so unchanged materials keep them."""
+    rows = db.execute(
+        "select id, tag_key, type, languages, plain_language, phases, audiences, tag_evidence"
+        " from materials where source_id = ? and tag_key is not null",
+        [source_id],
+    ).fetchall()
+    return {
+        r[0]: {
+            "tag_key": r[1],
+            "type": r[2],
+            "languages": json.loads(r[3]),
+            "plain_language": r[4],
+            "phases": json.loads(r[5]),
+            "audiences": json.loads(r[6]),
+            "tag_evidence": json.loads(r[7]),
+        }
+        for r in rows
+    }
+
+
 def publish_run(
     db: sqlite_utils.Database,
     run_id: int | None,
@@ -364,7 +386,8 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
         for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
             marks = ",".join("?" * len(chunk))
             db.execute(
-                f"update materials set missed_harvests = missed_harvests + 1 where status = 'active' and id in ({marks})",
+                "update materials set missed_harvests = missed_harvests + 1"
+                f" where status = 'active' and id in ({marks})",
                 chunk,
             )
             counts["gone"] += db.execute(

@@ -51,7 +51,14 @@ def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
 def harvest(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from harvester.catalog import finish_run, open_catalog, publish_run, start_run, sync_registry
+    from harvester.catalog import (
+        finish_run,
+        open_catalog,
+        previous_tags,
+        publish_run,
+        start_run,
+        sync_registry,
+    )
     from harvester.pipelines.store import collected
     from harvester.spiders.site import SiteSpider
 
@@ -77,11 +84,9 @@ def harvest(args) -> int:
         print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
-    process = CrawlerProcess(
-        _scrapy_settings(args, str(args.db), run_id, projects), install_root_handler=True
-    )
+    process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects))
     for source in sources:
-        process.crawl(SiteSpider, source=source)
+        process.crawl(SiteSpider, source=source, previous_tags=previous_tags(db, source.id))
     process.start()
 
     results = collected(run_id)
@@ -109,7 +114,8 @@ def harvest(args) -> int:
     print(
         f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
         f"from {len(sources)} sources, {run['pages_fetched']} responses "
-        f"({run['not_modified']} not modified, {run['bytes']} bytes), {run['gone_materials']} gone, {run['errors']} errors"
+        f"({run['not_modified']} not modified, {run['bytes']} bytes), {run['gone_materials']} gone, "
+        f"{run['errors']} errors"
     )
     for r in rows:
         print(

@@ -51,6 +51,7 @@ class Material(scrapy.Item):
     phases = scrapy.Field()
     audiences = scrapy.Field()
     tag_evidence = scrapy.Field()
+    tag_key = scrapy.Field()  # hash of everything the tags depend on; equal key → the stored tags still hold
     locations = scrapy.Field()  # every URL the material was found at in this harvest
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.language import identify
 from harvester.tagging.plain_language import plain_language
 from harvester.tagging.rules import pick_many, pick_type
@@ -64,6 +67,36 @@ def tag(item: dict, project: dict | None = None) -> dict:
     return item
 
 
+TAG_FIELDS = ("type", "languages", "plain_language", "phases", "audiences", "tag_evidence")
+
+
+def tag_key(item: dict, project: dict | None) -> str:
+    """Everything the tags of a material depend on, hashed: its content, URL, title, link texts,
+    declared language, the project's prior and the tagger itself (code and vocabularies)."""
+    parts = [
+        TAGGER_VERSION,
+        item.get("content_hash") or "",
+        item.get("url") or "",
+        item.get("title") or "",
+        item.get("declared_language") or "",
+        item.get("kind") or "",
+        "|".join(item.get("link_texts") or []),
+        "|".join((project or {}).get("phases") or []),
+    ]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def tag_or_reuse(item: dict, project: dict | None, previous: dict) -> dict:
+    key = tag_key(item, project)
+    known = previous.get(item.get("id"))
+    if known and known["tag_key"] == key:
+        item.update({field: known[field] for field in TAG_FIELDS})
+    else:
+        tag(item, project)
+    item["tag_key"] = key
+    return item
+
+
 class TagPipeline:
     """Tags each material as it arrives, and once more at the end for materials whose URL or link
     texts changed later in the crawl (another page linking the same file, a better duplicate URL),
@@ -80,7 +113,8 @@ class TagPipeline:
         return pipeline
 
     def process_item(self, item, spider=None):
-        tag(item, self.projects.get(item.get("project_id")))
+        previous = getattr(spider or self.crawler.spider, "previous_tags", {})
+        tag_or_reuse(item, self.projects.get(item.get("project_id")), previous)
         self.tagged.append((item, self._signature(item)))
         return item
 
@@ -97,5 +131,7 @@ class TagPipeline:
                 texts.update(known.get(canonicalize(url), []))
             item["link_texts"] = sorted(texts)
             if self._signature(item) != signature:
-                tag(item, self.projects.get(item.get("project_id")))
+                tag_or_reuse(
+                    item, self.projects.get(item.get("project_id")), getattr(spider, "previous_tags", {})
+                )
         self.tagged.clear()

@@ -42,9 +42,12 @@ def now() -> str:
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, source: Source, *args, **kwargs):
+    def __init__(self, source: Source, previous_tags: dict | None = None, *args, **kwargs):
         super().__init__(*args, name=f"site:{source.id}", **kwargs)
         self.source = source
+        self.previous_tags = (
+            previous_tags or {}
+        )  # id -> tags of the last harvest, reused when nothing changed
         self.allowed_hosts = source.hosts
         self.roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
         self.language_roots = LANGUAGE_ROOTS | set(vocabulary_ids("languages"))
