@@ -31,6 +31,8 @@ def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     if args.log_file:
         settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if args.timeout:
+        settings.set("DOWNLOAD_TIMEOUT", args.timeout, priority="cmdline")
     if args.no_cache:
         settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
     if args.revalidate:
@@ -198,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
             default=3,
             help="consecutive harvests a material may be missing before it is gone",
         )
+        p.add_argument("--timeout", type=float, default=None, help="seconds per download (default 30)")
         p.add_argument("--no-cache", action="store_true", help="fetch everything anew (no HTTP cache)")
         p.add_argument("--revalidate", action="store_true", help="ask the server about every cached page")
         p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")

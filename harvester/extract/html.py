@@ -135,10 +135,18 @@ def _in_chrome(el) -> bool:
     return any(a.tag in CHROME_TAGS for a in el.iterancestors())
 
 
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
 def parse(html: str | bytes) -> lxml_html.HtmlElement:
+    """Parse decoded text (the caller knows the encoding: HTTP header, meta, BOM or detection);
+    bytes are taken as UTF-8 unless the document says otherwise."""
     if isinstance(html, bytes):
         return lxml_html.document_fromstring(html)
-    return lxml_html.document_fromstring(html.encode("utf-8"))
+    html = XML_DECLARATION.sub("", html)  # lxml refuses str input that declares an encoding
+    if not html.strip():
+        raise ValueError("empty document")
+    return lxml_html.document_fromstring(html)
 
 
 def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPage:

@@ -84,9 +84,11 @@ def extract_pdf(data: bytes) -> PdfDocument:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                reader.decrypt("")
+                opened = reader.decrypt("")  # many "protected" PDFs only restrict printing
             except Exception as exc:  # pypdf raises several types for unsupported encryption
                 raise PdfError(f"encrypted PDF: {exc}") from exc
+            if not opened:
+                raise PdfError("encrypted PDF: it needs a password to open")
         meta = reader.metadata or {}
         root = reader.trailer["/Root"]
         lang = root.get("/Lang") if hasattr(root, "get") else None

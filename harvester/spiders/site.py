@@ -13,8 +13,12 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 from harvester.extract.html import clean, extract_html
 from harvester.extract.pdf import PdfError, extract_pdf
@@ -22,6 +26,25 @@ from harvester.items import Material
 from harvester.registry import Source
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
+
+
+def looks_like_html(body: bytes) -> bool:
+    """Sniff a body served with a wrong content type (application/octet-stream and the like)."""
+    head = body[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head
+
+
+def decode_html(body: bytes, content_type: str) -> str:
+    """Decode a page by its declared encoding (header, BOM, meta); an undeclared page is UTF-8 when it
+    decodes as such and windows-1252 otherwise (the WHATWG default for Finnish and Swedish pages;
+    statistical guessing picks Central European code pages for short Finnish text)."""
+    if http_content_type_encoding(content_type) or read_bom(body)[0] or html_body_declared_encoding(body):
+        return html_to_unicode(content_type, body)[1]
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
 
 LANGUAGE_ROOTS = {
     "selkosuomi",
@@ -55,6 +78,18 @@ class SiteSpider(scrapy.Spider):
         self.query_variants: dict[str, set[str]] = {}
         self.errors: list[dict] = []
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
+        return spider
+
+    def on_request_dropped(self, request, spider=None):
+        """A redirect back to a URL of its own chain is a loop: the duplicate filter ends it silently."""
+        chain = [canonicalize(u) for u in request.meta.get("redirect_urls", [])]
+        if canonicalize(request.url) in chain:
+            self.record_error(chain[0], f"redirect loop: {' -> '.join(chain)} -> {request.url}")
+
     async def start(self):
         for url in self.source.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
@@ -65,14 +100,20 @@ class SiteSpider(scrapy.Spider):
         if response.body[:5] == b"%PDF-" or "application/pdf" in content_type:
             yield from self.parse_file(response)
             return
-        if not isinstance(response, scrapy.http.TextResponse) or "html" not in (content_type or "text/html"):
+        if "html" not in content_type and not looks_like_html(response.body):
+            # Neither declared nor sniffed as HTML (an image, an archive …): nothing to read.
             self.crawler.stats.inc_value("aineistopankki/skipped_content_type")
             return
         if not in_scope(response.url, self.source.scope):
             # A redirect led outside the scope: not this source's page.
             self.crawler.stats.inc_value("aineistopankki/redirected_out_of_scope")
             return
-        page = extract_html(response.body, response.url)
+        text = decode_html(response.body, content_type)
+        try:
+            page = extract_html(text, response.url)
+        except (ValueError, etree.ParserError) as exc:
+            self.record_error(response.url, f"unreadable HTML: {exc}", response.meta.get("referrer"))
+            return
         canonical = canonicalize(response.url)
         declared = canonicalize(page.canonical) if page.canonical else canonical
         segments = [s for s in urlsplit(canonical).path.split("/") if s]
@@ -226,8 +267,12 @@ class SiteSpider(scrapy.Spider):
             message = f"HTTP {status}"
         elif failure.check(DNSLookupError):
             message = "DNS lookup failed"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            message = "timed out"
+        elif failure.check(TimeoutError, TCPTimedOutError) or "Timeout" in failure.type.__name__:
+            message = f"timed out after {self.settings.getfloat('DOWNLOAD_TIMEOUT')} s"
+        elif "DataLoss" in failure.type.__name__:
+            message = "incomplete response: the connection closed before the whole body arrived"
+        elif failure.check(IgnoreRequest):
+            message = str(failure.value) or "request ignored"
         else:
             message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         self.record_error(request.url, message, request.meta.get("referrer"))
