@@ -22,7 +22,8 @@ def page(title: str, body: str, lang: str = "fi", charset: str | None = "utf-8")
     meta = f'<meta charset="{charset}">' if charset else ""
     return (
         f"<!DOCTYPE html><html lang='{lang}'><head>{meta}<title>{title}</title></head>"
-        f"<body><header><nav><a href='/'>Etusivu</a></nav></header><main><h1>{title}</h1>{body}</main></body></html>"
+        "<body><header><nav><a href='/'>Etusivu</a></nav></header>"
+        f"<main><h1>{title}</h1>{body}</main></body></html>"
     )
 
 
@@ -138,7 +139,7 @@ class FaultWeb:
                     body = page("Käsikirja päiväkodin henkilöstölle", f"<p>{WORDS}</p>", charset=None)
                     return self.send(200, "text/html", body.encode("iso-8859-1"))
                 if path == "/rikki/":
-                    body = f"<html lang=fi><title>Sanasto</title><main><h1>Sanasto<p>{WORDS}<div><table><td>x</main>"
+                    body = f"<html lang=fi><title>Sanasto</title><main><h1>Sanasto<p>{WORDS}<div><table><td>x"
                     return self.send(200, html, body.encode())
                 if path == "/korruptoitunut.pdf":
                     return self.send(
