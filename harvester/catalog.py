@@ -7,6 +7,8 @@ source's harvest happens in one transaction, and a harvest never deletes a mater
 from __future__ import annotations
 
 import json
+import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -323,9 +325,13 @@ def publish_run(
     """Write every source's harvest in ONE transaction: killed at any moment, the catalogue holds
     exactly the previous data or the new data. Returns the counts per source."""
     counts = {}
+    # Fault injection for the kill test: a pause between sources inside the transaction.
+    pause = float(os.environ.get("AINEISTOPANKKI_FAULT_PUBLISH_PAUSE", "0") or 0)
     with db.atomic():
         for result in results:
             counts[result["source_id"]] = _store_source(db, run_id, result, gone_after, shrink_threshold)
+            if pause:
+                time.sleep(pause)
     return counts
 
 
