@@ -3,19 +3,39 @@ and log routine item drops quietly."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.logformatter import LogFormatter
 
 
+def non_public_address(host: str) -> str | None:
+    """The first private, loopback, link-local or reserved address a host name resolves to, if any."""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return None  # unresolvable: the download itself reports the DNS error
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return str(address)
+    return None
+
+
 class HostAllowListMiddleware:
     """Every request, redirects included, stays on the hosts its source names, so a crawl never
-    wanders off to a host the sources file did not name (nor, in tests, off the loopback demo web)."""
+    wanders off to a host the sources file did not name (nor, in tests, off the loopback demo web).
+
+    A host NAME that resolves to a private, loopback or link-local address is refused too (DNS
+    rebinding, a decayed domain taken over): only an address written literally in the sources file,
+    as the demo web's 127.0.0.1, is an operator's explicit choice."""
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.resolved: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -29,7 +49,22 @@ class HostAllowListMiddleware:
         if parts.scheme not in ("http", "https") or parts.netloc.lower() not in allowed:
             self.crawler.stats.inc_value("aineistopankki/offsite_blocked")
             raise IgnoreRequest(f"host {parts.netloc!r} is not in the source's hosts")
+        host = (parts.hostname or "").lower()
+        if not _is_ip_literal(host):
+            if host not in self.resolved:
+                self.resolved[host] = non_public_address(host)
+            if self.resolved[host]:
+                self.crawler.stats.inc_value("aineistopankki/private_address_blocked")
+                raise IgnoreRequest(f"host {host!r} resolves to a non-public address {self.resolved[host]}")
         return None
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 class NetworkStatsMiddleware:

@@ -66,14 +66,14 @@ def test_scope_defaults_to_the_origins_of_the_start_urls(tmp_path):
     [
         (
             "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/], colour: red}\n",
-            r"source #1 \(a\): unknown key",
+            r"sources.yml:2: source #1 \(a\): unknown key",
         ),
         ("sources:\n  - {id: a, name: A, start_urls: [ftp://a.fi/]}\n", "not an absolute http"),
         ("sources:\n  - {id: a, name: A, start_urls: https://a.fi/}\n", "non-empty list"),
         ("sources:\n  - {id: a, name: A}\n", "missing key"),
         (
             "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/]}\n  - {id: a, name: B, start_urls: [https://b.fi/]}\n",
-            "duplicate id",
+            r"sources.yml:3: source #2 \(a\): duplicate id",
         ),
         ("sources:\n  - {id: A B, name: A, start_urls: [https://a.fi/]}\n", "lower-case slug"),
         (

@@ -45,8 +45,8 @@ class Source:
 def _read_yaml(path: Path) -> object:
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise RegistryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -84,19 +84,33 @@ def load_projects(path: Path = PROJECTS_FILE) -> list[dict]:
     return data["projects"]
 
 
+def _entry_lines(path: Path, key: str) -> list[int]:
+    """Line numbers (1-based) of the entries of the top-level list `key`, for error messages."""
+    try:
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return []
+    for key_node, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
+        if key_node.value == key and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None) -> list[Source]:
-    """Parse and validate a sources file; raise RegistryError on the first problem."""
+    """Parse and validate a sources file; raise RegistryError naming file, line and entry on the first problem."""
     data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise RegistryError(f"{path}: expected a mapping with a 'sources:' list")
+    lines = _entry_lines(path, "sources")
     sources: list[Source] = []
     seen: set[str] = set()
     for i, entry in enumerate(data["sources"], 1):
-        where = f"{path}: source #{i}"
+        line = f":{lines[i - 1]}" if len(lines) >= i else ""
+        where = f"{path}{line}: source #{i}"
         if not isinstance(entry, dict):
             raise RegistryError(f"{where}: expected a mapping, got {entry!r}")
         if isinstance(entry.get("id"), str):
-            where = f"{path}: source #{i} ({entry['id']})"
+            where = f"{path}{line}: source #{i} ({entry['id']})"
         unknown = set(entry) - SOURCE_KEYS
         if unknown:
             raise RegistryError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")

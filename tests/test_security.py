@@ -1,0 +1,115 @@
+"""Security: hosts, private addresses, escaping in Datasette, the Content-Security-Policy header."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+import yaml
+from datasette.app import Datasette
+from helpers import REPO, run_cli
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.test import get_crawler
+
+from harvester.middlewares import HostAllowListMiddleware, non_public_address
+from harvester.registry import Source
+from harvester.spiders.site import SiteSpider
+
+
+def middleware_for(*start_urls):
+    source = Source(id="s", name="S", start_urls=start_urls, scope=start_urls)
+    crawler = get_crawler(SiteSpider)
+    crawler.spider = SiteSpider.from_crawler(crawler, source=source)
+    return HostAllowListMiddleware(crawler)
+
+
+def test_requests_stay_on_the_sources_hosts():
+    mw = middleware_for("http://127.0.0.1:8701/")
+    assert mw.process_request(Request("http://127.0.0.1:8701/opas/")) is None
+    for url in ("http://127.0.0.1:8702/", "http://169.254.169.254/latest/meta-data/", "https://example.org/"):
+        with pytest.raises(IgnoreRequest, match="not in the source's hosts"):
+            mw.process_request(Request(url))
+
+
+def test_a_host_name_resolving_to_a_private_address_is_refused():
+    assert non_public_address("localhost") in ("127.0.0.1", "::1")
+    mw = middleware_for("http://localhost:8701/")
+    with pytest.raises(IgnoreRequest, match="non-public address"):
+        mw.process_request(Request("http://localhost:8701/opas/"))
+
+
+def test_the_harvest_reports_a_private_host_and_fetches_nothing(tmp_path):
+    sources = tmp_path / "sources.yml"
+    sources.write_text("sources:\n  - {id: rebind, name: R, start_urls: ['http://localhost:9/']}\n")
+    result = run_cli(
+        "harvest", "--sources", str(sources), "--db", str(tmp_path / "catalog.db"), "--delay", "0"
+    )
+    assert result.returncode == 1
+    conn = sqlite3.connect(tmp_path / "catalog.db")
+    details = conn.execute("select error_details from harvest_run_sources").fetchone()[0]
+    conn.close()
+    assert "non-public address" in details
+
+
+@pytest.fixture(scope="module")
+def datasette(tmp_path_factory):
+    db = tmp_path_factory.mktemp("xss") / "catalog.db"
+    from harvester.catalog import open_catalog, publish_run, sync_registry
+    from harvester.registry import load_projects
+
+    catalog = open_catalog(db)
+    sync_registry(
+        catalog,
+        load_projects(),
+        [Source(id="s", name="S", start_urls=("https://a.fi/",), scope=("https://a.fi/",))],
+    )
+    item = {
+        "id": "0123456789abcdef",
+        "url": "https://a.fi/opas/",
+        "title": "<script>alert('x')</script> Opas",
+        "description": "<img src=x onerror=alert(1)>",
+        "type": "guide",
+        "languages": ["fi"],
+        "phases": ["initial"],
+        "audiences": ["immigrants"],
+        "format": "html",
+        "source_id": "s",
+        "locations": ["https://a.fi/opas/"],
+    }
+    publish_run(catalog, None, [{"source_id": "s", "items": [item], "report": {}}])
+    catalog.close()
+    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
+    return Datasette([str(db)], metadata=metadata, plugins_dir=str(REPO / "datasette" / "plugins"))
+
+
+def get(ds, path):
+    async def fetch():
+        return await ds.client.get(path)
+
+    return asyncio.run(fetch())
+
+
+@pytest.mark.parametrize("path", ["/catalog/materials", "/catalog/materials/0123456789abcdef"])
+def test_markup_in_harvested_titles_is_shown_escaped(datasette, path):
+    page = get(datasette, path)
+    assert page.status_code == 200
+    assert "<script>alert('x')</script>" not in page.text
+    assert "&lt;script&gt;alert(" in page.text
+    assert "<img src=x onerror" not in page.text
+
+
+def test_content_security_policy_header(datasette):
+    policy = get(datasette, "/catalog/materials").headers["content-security-policy"]
+    assert (
+        "default-src 'self'" in policy
+        and "object-src 'none'" in policy
+        and "frame-ancestors 'none'" in policy
+    )
+
+
+def test_datasette_is_read_only(datasette):
+    response = get(datasette, "/catalog.json?sql=delete+from+materials")
+    assert response.status_code == 400
+    assert get(datasette, "/catalog/materials.json?_size=0").json()["filtered_table_rows_count"] == 1
