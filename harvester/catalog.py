@@ -54,6 +54,7 @@ MATERIAL_COLUMNS = {
     "last_run_id": int,
     "missed_harvests": int,
     "tag_key": str,
+    "license": str,  # a licence code (CC BY 4.0 …) when the material states one
 }
 
 

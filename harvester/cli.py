@@ -129,6 +129,28 @@ def harvest(args) -> int:
     return EXIT_NOTHING_HARVESTED if status == "failed" else 0
 
 
+def validate(args) -> int:
+    from harvester.catalog import open_catalog
+    from harvester.validate import FIELDS, as_json, render
+    from harvester.validate import validate as check
+
+    if not Path(args.db).exists():
+        print(f"aineistopankki validate: no catalogue at {args.db}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    minimums = {
+        name: getattr(args, f"min_{name}") for name in FIELDS if getattr(args, f"min_{name}") is not None
+    }
+    db = open_catalog(args.db)
+    reports = check(db, minimums)
+    db.close()
+    print(as_json(reports) if args.json else render(reports))
+    problems = sum(len(r.problems) for r in reports)
+    if problems:
+        print(f"{problems} problem(s) found", file=sys.stderr)
+        return 1
+    return 0
+
+
 def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
     datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
     command = [
@@ -213,6 +235,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     harvest_options(p)
     p.set_defaults(func=harvest)
+
+    p = sub.add_parser("validate", help="per-source counts and field coverage; exit 1 below the minimums")
+    p.add_argument("--db", default="catalog.db")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    for name in ("title", "languages", "type", "phases", "audiences", "licence"):
+        p.add_argument(
+            f"--min-{name}", type=float, default=None, help=f"minimum share of materials with {name}"
+        )
+    p.set_defaults(func=validate)
 
     p = sub.add_parser("serve", help="serve the catalogue with Datasette")
     p.add_argument("--db", default="catalog.db")

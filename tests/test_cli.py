@@ -43,3 +43,51 @@ def test_datasette_command_uses_the_metadata():
     command = datasette_command("catalog.db", "127.0.0.1", 8001)
     assert command[1:3] == ["serve", "catalog.db"]
     assert command[command.index("--metadata") + 1].endswith("metadata.yml")
+
+
+def test_validate_passes_on_the_demo_catalogue(harvested):
+    result = run_cli("validate", "--db", str(harvested[0]))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "demo-infopiste" in result.stdout and "languages" in result.stdout
+
+
+def test_validate_fails_on_a_broken_source(tmp_path):
+    from harvester.catalog import open_catalog, publish_run, sync_registry
+    from harvester.registry import Source, load_projects
+
+    db = open_catalog(tmp_path / "catalog.db")
+    source = Source(id="broken", name="B", start_urls=("https://b.fi/",), scope=("https://b.fi/",))
+    sync_registry(db, load_projects(), [source])
+    # A redesign broke the extraction: titles and tags are empty for most materials.
+    items = [
+        {
+            "id": f"{n:016x}",
+            "url": f"https://b.fi/{n}/",
+            "title": "x" if n < 2 else "",
+            "type": "guide",
+            "languages": ["fi"] if n < 2 else [],
+            "phases": [],
+            "audiences": ["immigrants"],
+            "format": "html",
+            "source_id": "broken",
+        }
+        for n in range(10)
+    ]
+    publish_run(db, None, [{"source_id": "broken", "items": items, "report": {}}])
+    db.close()
+    result = run_cli("validate", "--db", str(tmp_path / "catalog.db"))
+    assert result.returncode == 1
+    assert "PROBLEM broken: title filled in 20% of materials" in result.stdout
+    assert "languages filled in 20%" in result.stdout and "phases filled in 0%" in result.stdout
+    loose = run_cli(
+        "validate",
+        "--db",
+        str(tmp_path / "catalog.db"),
+        "--min-title",
+        "0",
+        "--min-languages",
+        "0",
+        "--min-phases",
+        "0",
+    )
+    assert loose.returncode == 0, loose.stdout

@@ -97,7 +97,7 @@ def _entry_lines(path: Path, key: str) -> list[int]:
 
 
 def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None) -> list[Source]:
-    """Parse and validate a sources file; raise RegistryError naming file, line and entry on the first problem."""
+    """Parse and validate a sources file; a problem raises RegistryError naming file, line and entry."""
     data = _read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise RegistryError(f"{path}: expected a mapping with a 'sources:' list")
