@@ -55,6 +55,46 @@ MATERIAL_COLUMNS = {
     "missed_harvests": int,
     "tag_key": str,
     "license": str,  # a licence code (CC BY 4.0 …) when the material states one
+    "archived_url": str,  # a Wayback Machine snapshot (harvested from it, or found for a dead link)
+    "link_status": int,  # last link check: HTTP status, 0 when unreachable
+    "link_error": str,
+    "link_checked_at": str,
+}
+
+RUN_COLUMNS = {
+    "id": int,
+    "started_at": str,
+    "finished_at": str,
+    "status": str,
+    "sources_file": str,
+    "sources": int,
+    "pages_fetched": int,
+    "materials": int,
+    "new_materials": int,
+    "gone_materials": int,
+    "not_modified": int,
+    "bytes": int,
+    "errors": int,
+    "message": str,
+}
+RUN_SOURCE_COLUMNS = {
+    "run_id": int,
+    "source_id": str,
+    "status": str,
+    "started_at": str,
+    "finished_at": str,
+    "pages_fetched": int,
+    "materials": int,
+    "new_materials": int,
+    "changed_materials": int,
+    "unchanged_materials": int,
+    "gone_materials": int,
+    "not_modified": int,
+    "bytes": int,
+    "errors": int,
+    "error_details": str,
+    "finish_reason": str,
+    "message": str,
 }
 
 
@@ -141,49 +181,26 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     db["harvest_runs"].create(
-        {
-            "id": int,
-            "started_at": str,
-            "finished_at": str,
-            "status": str,
-            "sources_file": str,
-            "sources": int,
-            "pages_fetched": int,
-            "materials": int,
-            "new_materials": int,
-            "gone_materials": int,
-            "not_modified": int,
-            "bytes": int,
-            "errors": int,
-            "message": str,
-        },
+        RUN_COLUMNS,
         pk="id",
         if_not_exists=True,
     )
     db["harvest_run_sources"].create(
-        {
-            "run_id": int,
-            "source_id": str,
-            "status": str,
-            "started_at": str,
-            "finished_at": str,
-            "pages_fetched": int,
-            "materials": int,
-            "new_materials": int,
-            "changed_materials": int,
-            "unchanged_materials": int,
-            "gone_materials": int,
-            "not_modified": int,
-            "bytes": int,
-            "errors": int,
-            "error_details": str,
-            "finish_reason": str,
-            "message": str,
-        },
+        RUN_SOURCE_COLUMNS,
         pk=("run_id", "source_id"),
         foreign_keys=[("run_id", "harvest_runs", "id"), ("source_id", "sources", "id")],
         if_not_exists=True,
     )
+    # Catalogues made by an earlier version get the columns added since (never removed or changed).
+    for table, spec in (
+        ("materials", MATERIAL_COLUMNS),
+        ("harvest_runs", RUN_COLUMNS),
+        ("harvest_run_sources", RUN_SOURCE_COLUMNS),
+    ):
+        existing = db[table].columns_dict
+        for column, kind in spec.items():
+            if column not in existing:
+                db[table].add_column(column, kind)
     for table, columns in (
         ("materials", ["source_id"]),
         ("materials", ["project_id"]),

@@ -31,6 +31,8 @@ def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     if args.log_file:
         settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if getattr(args, "wayback_url", None):
+        settings.set("AINEISTOPANKKI_WAYBACK_URL", args.wayback_url, priority="cmdline")
     if args.timeout:
         settings.set("DOWNLOAD_TIMEOUT", args.timeout, priority="cmdline")
     if args.no_cache:
@@ -151,6 +153,40 @@ def validate(args) -> int:
     return 0
 
 
+def check_links_command(args) -> int:
+    from harvester.catalog import open_catalog
+    from harvester.linkcheck import check_links, now
+
+    if not Path(args.db).exists():
+        print(f"aineistopankki check-links: no catalogue at {args.db}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    db = open_catalog(args.db)
+    where, params = "status = 'active'", []
+    if args.source:
+        where += f" and source_id in ({','.join('?' * len(args.source))})"
+        params = list(args.source)
+    rows = list(db.query(f"select id, url from materials where {where} and url like 'http%'", params))
+    results = check_links(
+        rows, timeout=args.timeout, cdx=args.cdx, wayback=args.wayback_url, workers=args.workers
+    )
+    checked_at = now()
+    with db.atomic():
+        for r in results:
+            update = {"link_status": r.status, "link_error": r.error, "link_checked_at": checked_at}
+            if r.archived_url:
+                update["archived_url"] = r.archived_url
+            db["materials"].update(r.id, update)
+    db.close()
+    dead = [r for r in results if r.dead]
+    archived = [r for r in dead if r.archived_url]
+    print(
+        f"checked {len(results)} links: {len(results) - len(dead)} alive, {len(dead)} dead, {len(archived)} archived"
+    )
+    for r in dead:
+        print(f"  {r.url}: {r.error}" + (f" -> {r.archived_url}" if r.archived_url else " (no snapshot)"))
+    return 0
+
+
 def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
     datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
     command = [
@@ -222,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             default=3,
             help="consecutive harvests a material may be missing before it is gone",
         )
+        p.add_argument("--wayback-url", default=None, help="Wayback Machine base URL for wayback sources")
         p.add_argument("--timeout", type=float, default=None, help="seconds per download (default 30)")
         p.add_argument("--no-cache", action="store_true", help="fetch everything anew (no HTTP cache)")
         p.add_argument("--revalidate", action="store_true", help="ask the server about every cached page")
@@ -244,6 +281,17 @@ def main(argv: list[str] | None = None) -> int:
             f"--min-{name}", type=float, default=None, help=f"minimum share of materials with {name}"
         )
     p.set_defaults(func=validate)
+
+    p = sub.add_parser("check-links", help="check every material URL; find Wayback snapshots for dead ones")
+    p.add_argument("--db", default="catalog.db")
+    p.add_argument("--source", action="append", help="check only this source's materials (repeatable)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    p.add_argument(
+        "--workers", type=int, default=8, help="hosts checked in parallel (one request at a time each)"
+    )
+    p.add_argument("--cdx", default="https://web.archive.org/cdx/search/cdx", help="Wayback CDX API endpoint")
+    p.add_argument("--wayback-url", default="https://web.archive.org", help="Wayback Machine base URL")
+    p.set_defaults(func=check_links_command)
 
     p = sub.add_parser("serve", help="serve the catalogue with Datasette")
     p.add_argument("--db", default="catalog.db")

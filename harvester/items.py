@@ -21,6 +21,7 @@ class Material(scrapy.Item):
     # identity and provenance (spider)
     url = scrapy.Field()  # the spider: the URL fetched (after redirects); normalised: the canonical URL
     fetched_url = scrapy.Field()
+    archived_url = scrapy.Field()  # the Wayback Machine snapshot it was harvested from, for dead sites
     canonical_url = scrapy.Field()
     id = scrapy.Field()
     source_id = scrapy.Field()

@@ -18,7 +18,7 @@ REGISTRY_DIR = Path(__file__).parent
 PROJECTS_FILE = REGISTRY_DIR / "projects.yml"
 SOURCES_FILE = REGISTRY_DIR / "sources.yml"
 
-SOURCE_KEYS = {"id", "name", "project", "start_urls", "scope", "platform", "note"}
+SOURCE_KEYS = {"id", "name", "project", "start_urls", "scope", "platform", "note", "wayback"}
 REQUIRED_SOURCE_KEYS = {"id", "name", "start_urls"}
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -36,6 +36,7 @@ class Source:
     project: str | None = None
     platform: str | None = None
     note: str | None = None
+    wayback: bool = False  # a dead site: harvest its latest Wayback Machine snapshots instead
 
     @property
     def hosts(self) -> set[str]:
@@ -135,6 +136,8 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
         for url in start_urls:
             if not any(url.startswith(prefix) for prefix in scope):
                 raise RegistryError(f"{where}: start URL {url} is outside the source's scope")
+        if not isinstance(entry.get("wayback", False), bool):
+            raise RegistryError(f"{where}: wayback must be true or false")
         project = entry.get("project")
         if project is not None and project_ids is not None and project not in project_ids:
             raise RegistryError(f"{where}: unknown project {project!r} (not in projects.yml)")
@@ -147,6 +150,7 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
                 project=project,
                 platform=entry.get("platform"),
                 note=entry.get("note"),
+                wayback=entry.get("wayback", False),
             )
         )
     if not sources:

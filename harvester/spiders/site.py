@@ -26,6 +26,7 @@ from harvester.items import Material
 from harvester.registry import Source
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
+from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
 
 
 def looks_like_html(body: bytes) -> bool:
@@ -68,9 +69,9 @@ class SiteSpider(scrapy.Spider):
     def __init__(self, source: Source, previous_tags: dict | None = None, *args, **kwargs):
         super().__init__(*args, name=f"site:{source.id}", **kwargs)
         self.source = source
-        self.previous_tags = (
-            previous_tags or {}
-        )  # id -> tags of the last harvest, reused when nothing changed
+        # id -> tags of the last harvest, reused when nothing they depend on changed
+        self.previous_tags = previous_tags or {}
+        self.wayback = DEFAULT_WAYBACK
         self.allowed_hosts = source.hosts
         self.roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
         self.language_roots = LANGUAGE_ROOTS | set(vocabulary_ids("languages"))
@@ -81,6 +82,9 @@ class SiteSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.wayback = crawler.settings.get("AINEISTOPANKKI_WAYBACK_URL") or DEFAULT_WAYBACK
+        if spider.source.wayback:
+            spider.allowed_hosts = spider.allowed_hosts | {urlsplit(spider.wayback).netloc.lower()}
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -92,7 +96,7 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield self.request(url, self.parse)
 
     # -- pages ---------------------------------------------------------------------------
     def parse(self, response):
@@ -104,21 +108,23 @@ class SiteSpider(scrapy.Spider):
             # Neither declared nor sniffed as HTML (an image, an archive …): nothing to read.
             self.crawler.stats.inc_value("aineistopankki/skipped_content_type")
             return
-        if not in_scope(response.url, self.source.scope):
+        url, snapshot = self.page_url(response)
+        if not in_scope(url, self.source.scope):
             # A redirect led outside the scope: not this source's page.
             self.crawler.stats.inc_value("aineistopankki/redirected_out_of_scope")
             return
         text = decode_html(response.body, content_type)
         try:
-            page = extract_html(text, response.url)
+            page = extract_html(text, url)
         except (ValueError, etree.ParserError) as exc:
-            self.record_error(response.url, f"unreadable HTML: {exc}", response.meta.get("referrer"))
+            self.record_error(url, f"unreadable HTML: {exc}", response.meta.get("referrer"))
             return
-        canonical = canonicalize(response.url)
+        canonical = canonicalize(url)
         declared = canonicalize(page.canonical) if page.canonical else canonical
         segments = [s for s in urlsplit(canonical).path.split("/") if s]
         yield Material(
-            url=response.url,
+            url=url,
+            **({"archived_url": snapshot} if snapshot else {}),
             source_id=self.source.id,
             project_id=self.source.project,
             kind="page",
@@ -152,7 +158,7 @@ class SiteSpider(scrapy.Spider):
                 project_id=self.source.project,
                 kind="embed",
                 format="video",
-                referrer=response.url,
+                referrer=url,
                 link_texts=[],
                 fetched_at=now(),
                 title=page.title,
@@ -162,10 +168,10 @@ class SiteSpider(scrapy.Spider):
                 declared_language=page.declared_language,
                 hreflang={},
             )
-        yield from self.follow(response, page.links)
+        yield from self.follow(url, page.links)
 
-    def follow(self, response, links):
-        page_host = urlsplit(response.url).netloc.lower()
+    def follow(self, page_url, links):
+        page_host = urlsplit(page_url).netloc.lower()
         for link in links:
             url = link.url.split("#", 1)[0]
             if is_skippable(url):
@@ -176,17 +182,24 @@ class SiteSpider(scrapy.Spider):
                 if urlsplit(url).netloc.lower() != page_host and not in_scope(url, self.source.scope):
                     continue
                 self._remember_link_text(url, link.text)
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_file,
-                    errback=self.on_error,
-                    meta={"referrer": response.url, "link_text": link.text},
-                )
+                yield self.request(url, self.parse_file, referrer=page_url, link_text=link.text)
             elif in_scope(url, self.source.scope) and self._query_allowed(url):
                 self._remember_link_text(url, link.text)
-                yield scrapy.Request(
-                    url, callback=self.parse, errback=self.on_error, meta={"referrer": response.url}
-                )
+                yield self.request(url, self.parse, referrer=page_url)
+
+    def request(self, url: str, callback, **meta) -> scrapy.Request:
+        """A request for `url`; a source harvested from the Wayback Machine asks for its latest snapshot."""
+        fetch = snapshot_request_url(url, self.wayback) if self.source.wayback else url
+        return scrapy.Request(
+            fetch, callback=callback, errback=self.on_error, meta={"original_url": url, **meta}
+        )
+
+    def page_url(self, response) -> tuple[str, str | None]:
+        """(the URL the page has on its own site, the snapshot URL when it came from the Wayback Machine)."""
+        if not self.source.wayback:
+            return response.url, None
+        original, _ = original_url(response.url)
+        return original, response.url
 
     def _query_allowed(self, url: str) -> bool:
         """Follow at most a few query-string variants of one path: paging and calendar traps are endless."""
@@ -218,16 +231,18 @@ class SiteSpider(scrapy.Spider):
     # -- files ---------------------------------------------------------------------------
     def parse_file(self, response):
         content_type = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+        url, snapshot = self.page_url(response)
         if "html" in content_type and response.body[:5] != b"%PDF-":
             # A "file" link that serves a page (a landing page in front of the document).
-            if in_scope(response.url, self.source.scope):
+            if in_scope(url, self.source.scope):
                 yield from self.parse(response)
             return
-        fmt = file_format(response.url) or ("pdf" if response.body[:5] == b"%PDF-" else "file")
-        canonical = canonicalize(response.url)
+        fmt = file_format(url) or ("pdf" if response.body[:5] == b"%PDF-" else "file")
+        canonical = canonicalize(url)
         link_texts = self._link_texts(canonical, response)
         item = Material(
-            url=response.url,
+            url=url,
+            **({"archived_url": snapshot} if snapshot else {}),
             source_id=self.source.id,
             project_id=self.source.project,
             kind="file",
@@ -249,7 +264,7 @@ class SiteSpider(scrapy.Spider):
             try:
                 doc = extract_pdf(response.body)
             except PdfError as exc:
-                self.record_error(response.url, str(exc), response.meta.get("referrer"))
+                self.record_error(url, str(exc), response.meta.get("referrer"))
             else:
                 item.update(
                     title=doc.title,
@@ -275,7 +290,9 @@ class SiteSpider(scrapy.Spider):
             message = str(failure.value) or "request ignored"
         else:
             message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        self.record_error(request.url, message, request.meta.get("referrer"))
+        self.record_error(
+            request.meta.get("original_url", request.url), message, request.meta.get("referrer")
+        )
 
     def record_error(self, url: str, message: str, referrer: str | None = None) -> None:
         self.errors.append({"url": url, "error": message, "referrer": referrer})
