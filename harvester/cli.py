@@ -180,7 +180,8 @@ def check_links_command(args) -> int:
     dead = [r for r in results if r.dead]
     archived = [r for r in dead if r.archived_url]
     print(
-        f"checked {len(results)} links: {len(results) - len(dead)} alive, {len(dead)} dead, {len(archived)} archived"
+        f"checked {len(results)} links: {len(results) - len(dead)} alive, {len(dead)} dead, "
+        f"{len(archived)} archived"
     )
     for r in dead:
         print(f"  {r.url}: {r.error}" + (f" -> {r.archived_url}" if r.archived_url else " (no snapshot)"))
