@@ -166,3 +166,25 @@ def test_reopening_an_existing_catalogue_keeps_its_data(tmp_path, db):
     reopened = open_catalog(tmp_path / "catalog.db")
     assert reopened["materials"].count == 1
     reopened.close()
+
+
+def test_readers_keep_reading_while_a_harvest_writes(tmp_path, db):
+    """WAL: Datasette's connections see the previous data while a run's transaction is open."""
+    import sqlite3
+
+    harvest(db, None, [material(1)])
+    db.execute("BEGIN")
+    db["materials"].insert(material_row_for(2), alter=False)
+    reader = sqlite3.connect(tmp_path / "catalog.db", timeout=0.5)
+    assert reader.execute("select count(*) from materials").fetchone()[0] == 1
+    db.execute("COMMIT")
+    assert reader.execute("select count(*) from materials").fetchone()[0] == 2
+    reader.close()
+
+
+def material_row_for(n: int) -> dict:
+    from harvester.catalog import material_row
+
+    row = material_row(material(n))
+    row.update(first_seen="2026-01-01T00:00:00Z", last_seen="2026-01-01T00:00:00Z", status="active")
+    return row
