@@ -35,7 +35,13 @@ LATIN_CANDIDATES = (
     "sq",
     "vi",
 )
-MIN_DETECT_CHARS = 40  # below this langdetect alone decides nothing
+MIN_DETECT_CHARS = 40  # Latin letters below which langdetect is not trusted: the short-text detector judges
+MIN_LATIN_LETTERS = 3
+CHUNK_CHARS = 600
+MAX_CHUNKS = 8
+SHORT_KEEP_DECLARED = 0.2  # short text: keep the declaration while the detector gives it this much
+SHORT_OVERRULE = 0.7  # … and overrule it only when the detector is this sure of another language
+NON_LATIN = ("ti", "ar", "fa", "ckb", "ru", "uk")
 SHARE_THRESHOLD = 0.12  # a language must hold this share of the text to be listed
 SEED = 0
 SORANI_LETTERS = set("ڕڵۆێەھ")
@@ -100,21 +106,45 @@ def _cyrillic_language(letters: str) -> str:
 
 
 def _chunks(text: str) -> list[str]:
-    """Paragraph-sized pieces, so that a multilingual document shows several languages."""
+    """Paragraph-sized pieces, so that a multilingual document shows several languages; a long
+    document is sampled (beginning, middle, end) rather than read whole."""
     pieces: list[str] = []
     buffer = ""
     for line in text.split("\n"):
         buffer = f"{buffer}\n{line}" if buffer else line
-        if len(buffer) >= 300:
+        if len(buffer) >= CHUNK_CHARS:
             pieces.append(buffer)
             buffer = ""
     if buffer:
         pieces.append(buffer)
+    if len(pieces) > MAX_CHUNKS:
+        step = len(pieces) / MAX_CHUNKS
+        pieces = [pieces[int(i * step)] for i in range(MAX_CHUNKS)]
     return pieces
 
 
+@lru_cache(maxsize=1)
+def _short_detector():
+    """lingua, restricted to the Latin-script languages of the catalogue: far better than langdetect
+    on titles and link texts (see bench/tagging.py)."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in LATIN_CANDIDATES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def _detect_short_latin(text: str) -> dict[str, float]:
+    values = _short_detector().compute_language_confidence_values(text)
+    return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= 0.01}
+
+
+def _add(counts: dict[str, float], lang: str, weight: float) -> None:
+    counts[lang] = counts.get(lang, 0.0) + weight
+
+
 def text_shares(text: str) -> dict[str, float]:
-    """Share of each language in the text, by letters."""
+    """Share of each language in the text, by letters: non-Latin scripts by their letters, Latin
+    runs by seeded langdetect when long enough to judge, by the short-text detector otherwise."""
     counts: dict[str, float] = {}
     for chunk in _chunks(text):
         by_script: dict[str, list[str]] = {}
@@ -125,47 +155,39 @@ def text_shares(text: str) -> dict[str, float]:
         for script, letters in by_script.items():
             n = len(letters)
             if script == "ethiopic":
-                counts["ti"] = counts.get("ti", 0) + n
+                _add(counts, "ti", n)
             elif script == "arabic":
-                lang = _arabic_script_language("".join(letters))
-                counts[lang] = counts.get(lang, 0) + n
+                _add(counts, _arabic_script_language("".join(letters)), n)
             elif script == "cyrillic":
-                lang = _cyrillic_language("".join(letters))
-                counts[lang] = counts.get(lang, 0) + n
-            elif script == "latin" and n >= MIN_DETECT_CHARS:
-                latin_text = "".join(
-                    ch if _script(ch) == "latin" or not ch.isalpha() else " " for ch in chunk
-                )
-                probs = _detect_latin(latin_text)
+                _add(counts, _cyrillic_language("".join(letters)), n)
+            elif script == "latin" and n >= MIN_LATIN_LETTERS:
+                latin_text = "".join(ch if not ch.isalpha() or _script(ch) == "latin" else " " for ch in chunk)
+                probs = _detect_latin(latin_text) if n >= MIN_DETECT_CHARS else _detect_short_latin(latin_text)
                 for lang, prob in probs.items():
-                    counts[lang] = counts.get(lang, 0) + n * prob
+                    _add(counts, lang, n * prob)
     total = sum(counts.values())
-    return (
-        {lang: round(c / total, 3) for lang, c in sorted(counts.items(), key=lambda kv: -kv[1])}
-        if total
-        else {}
-    )
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+    return {lang: round(c / total, 3) for lang, c in ordered} if total else {}
 
 
 def identify(text: str, declared: str | None = None, short_text: str = "") -> LanguageResult:
     """Languages of a material, main first.
 
-    `text` is the material's body; `short_text` (title, link text) is used only when the
-    body is too short, and even then langdetect alone does not overrule a declaration.
+    `text` is the material's body; `short_text` (title, link text) is used when the body is too
+    short to judge. A declaration is kept unless the text clearly says otherwise.
     """
     body = text or ""
-    letters = sum(ch.isalpha() for ch in body)
-    if letters < MIN_DETECT_CHARS * 2:
+    if sum(ch.isalpha() for ch in body) < MIN_DETECT_CHARS * 2:
         sample = f"{short_text}\n{body}".strip()
-        shares = text_shares(sample)  # scripts decide at any length; langdetect only judges long Latin runs
-        non_latin = [lang for lang in shares if lang in ("ti", "ar", "fa", "ckb", "ru", "uk")]
-        if non_latin and shares[non_latin[0]] > 0.5:
-            return LanguageResult([non_latin[0]], "script", shares)
-        if declared:
+        shares = text_shares(sample)
+        if not shares:
+            return LanguageResult([declared] if declared else [], "declared" if declared else "unknown", shares)
+        top = next(iter(shares))
+        if top in NON_LATIN and shares[top] > 0.5:
+            return LanguageResult([top], "script", shares)
+        if declared and (shares.get(declared, 0.0) >= SHORT_KEEP_DECLARED or shares[top] < SHORT_OVERRULE):
             return LanguageResult([declared], "declared", shares)
-        if shares:
-            return LanguageResult([next(iter(shares))], "detected", shares)
-        return LanguageResult([], "unknown", shares)
+        return LanguageResult([top], "detected-over-declared" if declared else "detected", shares)
     shares = text_shares(body)
     listed = [lang for lang, share in shares.items() if share >= SHARE_THRESHOLD]
     if not listed:
