@@ -9,7 +9,6 @@ integration catalogue meets (so that Swedish is not read as Norwegian).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,10 +36,12 @@ LATIN_CANDIDATES = (
 )
 MIN_DETECT_CHARS = 40  # Latin letters below which langdetect is not trusted: the short-text detector judges
 MIN_LATIN_LETTERS = 3
-CHUNK_CHARS = 600
+CHUNK_CHARS = 900
+LANGDETECT_CHARS = 400  # enough for langdetect to judge a chunk; its cost grows with the text
 MAX_CHUNKS = 8
 SHORT_KEEP_DECLARED = 0.2  # short text: keep the declaration while the detector gives it this much
 SHORT_OVERRULE = 0.7  # … and overrule it only when the detector is this sure of another language
+SYLLABARY_WEIGHT = 2.0  # an Ethiopic character writes a consonant and a vowel: about two Latin letters
 NON_LATIN = ("ti", "ar", "fa", "ckb", "ru", "uk")
 SHARE_THRESHOLD = 0.12  # a language must hold this share of the text to be listed
 SEED = 0
@@ -67,34 +68,31 @@ def _factory() -> DetectorFactory:
 
 def _detect_latin(text: str) -> dict[str, float]:
     detector = _factory().create()
-    detector.append(text[:5000])
+    detector.append(text[:LANGDETECT_CHARS])
     try:
         return {p.lang: p.prob for p in detector.get_probabilities()}
     except LangDetectException:
         return {}
 
 
-def _script(ch: str) -> str | None:
-    if not ch.isalpha():
-        return None
-    code = ord(ch)
-    if 0x1200 <= code <= 0x139F or 0x2D80 <= code <= 0x2DDF:
-        return "ethiopic"
-    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-        return "arabic"
-    if 0x0400 <= code <= 0x04FF:
-        return "cyrillic"
-    if code < 0x0250 or 0x1E00 <= code <= 0x1EFF:
-        return "latin"
-    name = unicodedata.name(ch, "")
-    return name.split(" ")[0].lower() if name else None
+# Letters of the scripts that decide a language by themselves (digits and punctuation left out).
+SCRIPT_LETTERS = {
+    "ethiopic": re.compile(r"[\u1200-\u135A\u1380-\u138F\u2D80-\u2DDF]"),
+    "arabic": re.compile(
+        r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
+    ),
+    "cyrillic": re.compile(r"[\u0400-\u0481\u048A-\u04FF]"),
+    "latin": re.compile(r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]"),
+}
+OTHER_SCRIPTS = re.compile(r"[\u0370-\u1DFF\u1F00-\u1FFF\u2C00-\uFFFF]")  # all but Latin, kept for langdetect
 
 
 def _arabic_script_language(letters: str) -> str:
-    sorani = sum(ch in SORANI_LETTERS for ch in letters)
-    persian = sum(ch in PERSIAN_LETTERS for ch in letters)
-    arabic = sum(ch in ARABIC_ONLY for ch in letters)
-    if sorani >= max(3, 0.02 * len(letters)) and sorani >= persian * 0.5:
+    sorani = sum(letters.count(ch) for ch in SORANI_LETTERS)
+    persian = sum(letters.count(ch) for ch in PERSIAN_LETTERS)
+    arabic = sum(letters.count(ch) for ch in ARABIC_ONLY)
+    # ڕ ڵ ۆ ێ ە do not occur in Persian or Arabic: even one, in a short text, is Sorani evidence.
+    if sorani >= max(1, 0.01 * len(letters)) and sorani >= persian * 0.3:
         return "ckb"
     if persian > arabic:
         return "fa"
@@ -142,27 +140,29 @@ def _add(counts: dict[str, float], lang: str, weight: float) -> None:
     counts[lang] = counts.get(lang, 0.0) + weight
 
 
-def text_shares(text: str) -> dict[str, float]:
+def text_shares(text: str, short: bool = False) -> dict[str, float]:
     """Share of each language in the text, by letters: non-Latin scripts by their letters, Latin
-    runs by seeded langdetect when long enough to judge, by the short-text detector otherwise."""
+    runs by seeded langdetect when long enough to judge. A short text (a title, a link text) has
+    its Latin words judged by the short-text detector; in a long text a few Latin words among
+    another script are names and abbreviations (Kela, TE-toimisto), not a language."""
     counts: dict[str, float] = {}
     for chunk in _chunks(text):
-        by_script: dict[str, list[str]] = {}
-        for ch in chunk:
-            script = _script(ch)
-            if script:
-                by_script.setdefault(script, []).append(ch)
-        for script, letters in by_script.items():
+        for script, pattern in SCRIPT_LETTERS.items():
+            letters = pattern.findall(chunk)
             n = len(letters)
+            if not n:
+                continue
             if script == "ethiopic":
-                _add(counts, "ti", n)
+                _add(counts, "ti", n * SYLLABARY_WEIGHT)
             elif script == "arabic":
                 _add(counts, _arabic_script_language("".join(letters)), n)
             elif script == "cyrillic":
                 _add(counts, _cyrillic_language("".join(letters)), n)
-            elif script == "latin" and n >= MIN_LATIN_LETTERS:
-                latin_text = "".join(ch if not ch.isalpha() or _script(ch) == "latin" else " " for ch in chunk)
-                probs = _detect_latin(latin_text) if n >= MIN_DETECT_CHARS else _detect_short_latin(latin_text)
+            elif n >= (MIN_LATIN_LETTERS if short else MIN_DETECT_CHARS):
+                latin_text = OTHER_SCRIPTS.sub(" ", chunk)
+                probs = (
+                    _detect_latin(latin_text) if n >= MIN_DETECT_CHARS else _detect_short_latin(latin_text)
+                )
                 for lang, prob in probs.items():
                     _add(counts, lang, n * prob)
     total = sum(counts.values())
@@ -179,9 +179,11 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
     body = text or ""
     if sum(ch.isalpha() for ch in body) < MIN_DETECT_CHARS * 2:
         sample = f"{short_text}\n{body}".strip()
-        shares = text_shares(sample)
+        shares = text_shares(sample, short=True)
         if not shares:
-            return LanguageResult([declared] if declared else [], "declared" if declared else "unknown", shares)
+            return LanguageResult(
+                [declared] if declared else [], "declared" if declared else "unknown", shares
+            )
         top = next(iter(shares))
         if top in NON_LATIN and shares[top] > 0.5:
             return LanguageResult([top], "script", shares)

@@ -1,7 +1,10 @@
 """Plain language (selkokieli, lättläst, easy-to-read): a register, not a language.
 
-Explicit markers decide; short sentences and words are only supporting evidence and
-never mark a material on their own.
+An explicit marker decides, and the text's readability supports it, never replacing it:
+- a marker in the title, URL, link text, headings or image alt texts marks the material plain,
+  unless its own text clearly reads as standard prose (a report *about* plain-language work);
+- a marker only in the body counts when the body itself reads plainly (a guide that merely says
+  "also available in selkokieli" is not plain).
 """
 
 from __future__ import annotations
@@ -9,38 +12,48 @@ from __future__ import annotations
 import re
 
 MARKERS = re.compile(
-    r"(selkokiel|selkosuom|selkoruots|selkomukaute|selkotunnus|lättläst|lätt svenska|"
-    r"easy[- ]to[- ]read|easy english|plain language|klarspråk)",
+    r"(selkokiel|selkosuom|selkoruots|selkomukaute|selkotunnus|selkoversi|"
+    r"(?:^|[\s_\-/(])selko(?:esite|opas|teksti|uutis|sivu|materiaal)|"
+    r"lättläst|lätt svenska|easy[- ]to[- ]read|easy english|plain language|klarspråk)",
     re.I,
 )
-
-PLAIN_SENTENCE_WORDS = 10.0
+# Mean words per sentence: plain-language texts keep sentences short (selkokieli guidance: ~8 words).
+PLAIN_SENTENCE_WORDS = 8.0
+STANDARD_PROSE_SENTENCE_WORDS = 12.0
+MIN_WORDS_TO_JUDGE = 40
 
 
 def readability(text: str) -> dict:
     """Mean sentence length in words and mean word length in letters."""
-    sentences = [s for s in re.split(r"[.!?]+\s", text) if s.strip()]
+    sentences = [s for s in re.split(r"[.!?։።]+(?:\s|$)", text) if s.strip()]
     words = re.findall(r"\w+", text)
     if not sentences or not words:
-        return {"sentence_words": 0.0, "word_letters": 0.0}
+        return {"sentence_words": 0.0, "word_letters": 0.0, "words": 0}
     return {
         "sentence_words": round(len(words) / len(sentences), 1),
         "word_letters": round(sum(len(w) for w in words) / len(words), 1),
+        "words": len(words),
     }
 
 
 def plain_language(marker_fields: dict[str, str], text: str) -> tuple[int, dict | None]:
-    """(0 or 1, evidence). marker_fields are title, URL, link texts, alt texts …"""
+    """(0 or 1, evidence). marker_fields: title, URL, link texts, headings, alt texts …"""
     hits = {
-        field: m.group(0) for field, value in marker_fields.items() if value and (m := MARKERS.search(value))
+        name: m.group(0).strip(" _-/(")
+        for name, value in marker_fields.items()
+        if value and (m := MARKERS.search(value))
     }
     measure = readability(text[:20000])
-    if not hits:
-        # A body that merely mentions a plain-language version elsewhere is not plain language:
-        # a marker in the text counts only when the text itself reads plainly.
-        body_hit = MARKERS.search(text[:3000] or "")
-        if body_hit and 0 < measure["sentence_words"] <= PLAIN_SENTENCE_WORDS:
-            hits["text"] = body_hit.group(0)
-    if not hits:
-        return 0, None
-    return 1, {"method": "marker", "matched": hits, "readability": measure}
+    judged = measure["words"] >= MIN_WORDS_TO_JUDGE
+    if hits:
+        if judged and measure["sentence_words"] > STANDARD_PROSE_SENTENCE_WORDS:
+            return 0, None  # names plain language but is written as standard prose: it is about it
+        return 1, {"method": "marker", "matched": hits, "readability": measure}
+    body_hit = MARKERS.search(text[:3000] or "")
+    if body_hit and judged and measure["sentence_words"] <= PLAIN_SENTENCE_WORDS:
+        return 1, {
+            "method": "marker+readability",
+            "matched": {"text": body_hit.group(0)},
+            "readability": measure,
+        }
+    return 0, None

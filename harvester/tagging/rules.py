@@ -8,9 +8,11 @@ prior that adds to, never replaces, what the content says.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
-from .vocabulary import Term, load
+from .vocabulary import load
 
 FIELD_WEIGHTS = {
     "title": 3.0,
@@ -32,32 +34,87 @@ class Scored:
     matched: list[str]
 
 
-def score(terms: tuple[Term, ...], fields: dict[str, str]) -> list[Scored]:
-    """Score every term over the given fields; highest first, zero scores left out."""
-    lowered = {name: (value or "").lower() for name, value in fields.items()}
-    results = []
-    for term in terms:
-        total = 0.0
-        matched: list[str] = []
+@dataclass(frozen=True)
+class KeywordIndex:
+    """A vocabulary's keywords arranged for one pass over a field's words: word-start stems in a
+    dict looked up by each word's prefixes, compound stems ('~') by substring, phrases by regex."""
+
+    prefixes: dict[str, list[tuple[str, float, str]]]
+    longest: int
+    inside: list[tuple[str, str, float, str]]
+    phrases: list[tuple[re.Pattern, str, float, str]]
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@cache
+def _index(vocabulary: str) -> KeywordIndex:
+    prefixes: dict[str, list[tuple[str, float, str]]] = {}
+    inside, phrases = [], []
+    for term in load(vocabulary):
         for pattern, weight, keyword in term.patterns:
-            for field, value in lowered.items():
-                hits = min(len(pattern.findall(value)), MAX_HITS_PER_FIELD) if value else 0
-                if hits:
-                    total += hits * weight * FIELD_WEIGHTS.get(field, 1.0)
-                    matched.append(f"{field}:{keyword.lstrip('~')}")
-        if total > 0:
-            results.append(Scored(term.id, round(total, 2), sorted(set(matched))))
-    return sorted(results, key=lambda s: -s.score)
+            stem = keyword.lstrip("~").lower()
+            if not WORD.fullmatch(stem):
+                phrases.append((pattern, term.id, weight, keyword))
+            elif keyword.startswith("~"):
+                inside.append((stem, term.id, weight, keyword))
+            else:
+                prefixes.setdefault(stem, []).append((term.id, weight, keyword))
+    return KeywordIndex(prefixes, max((len(p) for p in prefixes), default=0), inside, phrases)
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text))
+
+
+def _field_hits(vocabulary: str, text: str) -> dict[tuple[str, float, str], int]:
+    """(term id, weight, keyword) → number of hits in one lower-cased field."""
+    index = _index(vocabulary)
+    hits: dict[tuple[str, float, str], int] = {}
+    for word in _words(text):
+        for length in range(1, min(len(word), index.longest) + 1):
+            for entry in index.prefixes.get(word[:length], ()):
+                hits[entry] = hits.get(entry, 0) + 1
+        for stem, term_id, weight, keyword in index.inside:
+            if stem in word:
+                key = (term_id, weight, keyword)
+                hits[key] = hits.get(key, 0) + 1
+    for pattern, term_id, weight, keyword in index.phrases:
+        if keyword.lstrip("~").lower() not in text:  # cheap test first: most phrases are absent
+            continue
+        count = len(pattern.findall(text))
+        if count:
+            hits[(term_id, weight, keyword)] = hits.get((term_id, weight, keyword), 0) + count
+    return hits
+
+
+def score(vocabulary: str, fields: dict[str, str]) -> list[Scored]:
+    """Score every term of a vocabulary over the given fields; highest first, zero scores left out."""
+    totals: dict[str, float] = {}
+    matched: dict[str, set[str]] = {}
+    for field, value in fields.items():
+        if not value:
+            continue
+        for (term_id, weight, keyword), count in _field_hits(vocabulary, value.lower()).items():
+            gain = min(count, MAX_HITS_PER_FIELD) * weight * FIELD_WEIGHTS.get(field, 1.0)
+            totals[term_id] = totals.get(term_id, 0.0) + gain
+            matched.setdefault(term_id, set()).add(f"{field}:{keyword.lstrip('~')}")
+    results = [
+        Scored(tid, round(total, 2), sorted(matched[tid])) for tid, total in totals.items() if total > 0
+    ]
+    return sorted(results, key=lambda s: (-s.score, s.id))
 
 
 def pick_type(fields: dict[str, str], default: str) -> tuple[str, dict]:
     """The one type of a material: the best keyword score in title, link text or URL, else the default."""
     strong = {k: v for k, v in fields.items() if k in ("title", "link_text", "url")}
-    ranked = score(load("types"), strong)
+    ranked = score("types", strong)
     if ranked:
         best = ranked[0]
         return best.id, {"method": "rule", "matched": best.matched, "score": best.score}
-    ranked = score(load("types"), {k: v for k, v in fields.items() if k in ("headings", "description")})
+    ranked = score("types", {k: v for k, v in fields.items() if k in ("headings", "description")})
     if ranked and ranked[0].score > 3:  # one weak hit (e.g. "how to" in a description) is not enough
         best = ranked[0]
         return best.id, {"method": "rule", "matched": best.matched, "score": best.score}
@@ -68,7 +125,7 @@ def pick_many(
     vocabulary: str, fields: dict[str, str], prior: list[str] | None = None
 ) -> tuple[list[str], dict]:
     """Phases or audiences: the best-scoring ids (several when close), with the prior added."""
-    ranked = {s.id: s for s in score(load(vocabulary), fields)}
+    ranked = {s.id: s for s in score(vocabulary, fields)}
     for pid in prior or []:
         entry = ranked.setdefault(pid, Scored(pid, 0.0, []))
         entry.score = round(entry.score + PRIOR_SCORE, 2)
