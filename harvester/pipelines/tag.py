@@ -7,7 +7,14 @@ import hashlib
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.language import identify
 from harvester.tagging.plain_language import plain_language
-from harvester.tagging.rules import pick_many, pick_type
+from harvester.tagging.rules import (
+    LANGUAGE_PRIOR,
+    PROJECT_PRIOR,
+    TYPE_AUDIENCE,
+    TYPE_PRIOR,
+    pick_many,
+    pick_type,
+)
 from harvester.urls import canonicalize
 
 DEFAULT_TYPE = {"page": "info-page", "embed": "video", "file": "guide"}
@@ -55,9 +62,19 @@ def tag(item: dict, project: dict | None = None) -> dict:
         item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
     evidence[f"type:{item['type']}"] = type_evidence
 
-    prior = (project or {}).get("phases") or []
-    item["phases"], phase_evidence = pick_many("phases", fields, prior)
-    item["audiences"], audience_evidence = pick_many("audiences", fields)
+    phase_priors = {p: (PROJECT_PRIOR, "project") for p in (project or {}).get("phases") or []}
+    item["phases"], phase_evidence = pick_many("phases", fields, phase_priors)
+    audience_priors: dict[str, tuple[float, str]] = {}
+    if item["type"] in TYPE_AUDIENCE:
+        audience_priors[TYPE_AUDIENCE[item["type"]]] = (TYPE_PRIOR, f"type {item['type']}")
+    main_language = item["languages"][0] if item["languages"] else None
+    if (main_language and main_language not in ("fi", "sv", "en")) or item["plain_language"]:
+        bonus = audience_priors.get("immigrants", (0.0, ""))[0] + LANGUAGE_PRIOR
+        audience_priors["immigrants"] = (
+            bonus,
+            "plain language" if item["plain_language"] else f"language {main_language}",
+        )
+    item["audiences"], audience_evidence = pick_many("audiences", fields, audience_priors)
     if not item["audiences"]:
         item["audiences"] = ["immigrants"]
         audience_evidence = {"immigrants": {"method": "default", "matched": [], "score": 0}}

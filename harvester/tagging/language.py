@@ -36,7 +36,8 @@ LATIN_CANDIDATES = (
 )
 MIN_DETECT_CHARS = 40  # Latin letters below which langdetect is not trusted: the short-text detector judges
 MIN_LATIN_LETTERS = 3
-CHUNK_CHARS = 900
+CHUNK_CHARS = 600
+PARAGRAPH_CHARS = 150
 LANGDETECT_CHARS = 400  # enough for langdetect to judge a chunk; its cost grows with the text
 MAX_CHUNKS = 8
 SHORT_KEEP_DECLARED = 0.2  # short text: keep the declaration while the detector gives it this much
@@ -109,6 +110,12 @@ def _chunks(text: str) -> list[str]:
     pieces: list[str] = []
     buffer = ""
     for line in text.split("\n"):
+        if len(line) >= PARAGRAPH_CHARS:  # a paragraph of its own (HTML blocks): judged on its own
+            if buffer:
+                pieces.append(buffer)
+                buffer = ""
+            pieces.append(line)
+            continue
         buffer = f"{buffer}\n{line}" if buffer else line
         if len(buffer) >= CHUNK_CHARS:
             pieces.append(buffer)

@@ -23,7 +23,20 @@ FIELD_WEIGHTS = {
     "text": 0.15,
 }
 MAX_HITS_PER_FIELD = 3
-PRIOR_SCORE = 2.0
+PROJECT_PRIOR = 2.0  # the pilot's call round: a round 2 pilot leans to the transition phase
+LANGUAGE_PRIOR = 2.0  # a material in an immigrant language (not fi/sv/en) is written for immigrants
+TYPE_PRIOR = 1.5  # reports and models speak to developers, course materials to teachers …
+TYPE_AUDIENCE = {
+    "report": "decision-makers",
+    "model": "decision-makers",
+    "course-material": "teachers",
+    "workbook": "immigrants",
+    "glossary": "immigrants",
+    "info-page": "immigrants",
+    "online-course": "immigrants",
+    "game-or-app": "immigrants",
+    "brochure": "immigrants",
+}
 MULTI_TAG_SHARE = 0.5  # a second phase/audience is kept when it scores this share of the best
 
 
@@ -45,7 +58,7 @@ class KeywordIndex:
     phrases: list[tuple[re.Pattern, str, float, str]]
 
 
-WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)  # words; file names split at underscores
 
 
 @cache
@@ -122,22 +135,23 @@ def pick_type(fields: dict[str, str], default: str) -> tuple[str, dict]:
 
 
 def pick_many(
-    vocabulary: str, fields: dict[str, str], prior: list[str] | None = None
+    vocabulary: str, fields: dict[str, str], priors: dict[str, tuple[float, str]] | None = None
 ) -> tuple[list[str], dict]:
-    """Phases or audiences: the best-scoring ids (several when close), with the prior added."""
+    """Phases or audiences: the best-scoring ids (several when close). Priors (id → (score, reason):
+    the project's call round, the material's type or language) add to what the content says."""
     ranked = {s.id: s for s in score(vocabulary, fields)}
-    for pid in prior or []:
+    for pid, (bonus, reason) in (priors or {}).items():
         entry = ranked.setdefault(pid, Scored(pid, 0.0, []))
-        entry.score = round(entry.score + PRIOR_SCORE, 2)
-        entry.matched.append("prior:project")
+        entry.score = round(entry.score + bonus, 2)
+        entry.matched.append(f"prior:{reason}")
     if not ranked:
         return [], {}
-    ordered = sorted(ranked.values(), key=lambda s: -s.score)
+    ordered = sorted(ranked.values(), key=lambda s: (-s.score, s.id))
     top = ordered[0].score
     chosen = [s for s in ordered if s.score >= top * MULTI_TAG_SHARE][:3]
     evidence = {
         s.id: {
-            "method": "prior" if s.matched == ["prior:project"] else "rule",
+            "method": "prior" if all(m.startswith("prior:") for m in s.matched) else "rule",
             "matched": s.matched,
             "score": s.score,
         }
