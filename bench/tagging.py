@@ -182,7 +182,8 @@ def main() -> None:
         fn += not got and flag
     per_second = speed(materials)
 
-    print(f"language items: {lang['items']} ({lang['short']} under 40 characters); materials: {mat['materials']}")
+    print(f"language items: {lang['items']} ({lang['short']} under 40 characters)")
+    print(f"labelled materials: {mat['materials']}")
     print(f"{'figure':34} {'ours':>7} {'baseline':>9} {'target':>7}")
     rows = [
         ("main language, all", lang["ours"], lang["base"], 0.97),
@@ -204,7 +205,8 @@ def main() -> None:
     print(f"speed: {per_second:.0f} documents/s for 2 kB texts on one core (target 200)")
     print(
         f"tagging lang={lang['ours']:.3f} (baseline {lang['base']:.3f}) lang_short={lang['ours_short']:.3f} "
-        f"(baseline {lang['base_short']:.3f}) ti={lang['per_lang']['ti'][0]:.3f} ckb={lang['per_lang']['ckb'][0]:.3f} "
+        f"(baseline {lang['base_short']:.3f}) ti={lang['per_lang']['ti'][0]:.3f} "
+        f"ckb={lang['per_lang']['ckb'][0]:.3f} "
         f"plain_f1={f:.3f} phases_f1={mat['phases']:.3f} (baseline {mat['phases_base']:.3f}) "
         f"audiences_f1={mat['audiences']:.3f} (baseline {mat['audiences_base']:.3f}) type={mat['type']:.3f} "
         f"(baseline {mat['type_base']:.3f}) docs_per_s={per_second:.0f}"

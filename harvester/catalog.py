@@ -339,6 +339,7 @@ def publish_run(
     results: list[dict],
     gone_after: int = GONE_AFTER,
     shrink_threshold: float = SHRINK_THRESHOLD,
+    excluded_urls: set[str] | None = None,
 ) -> dict[str, dict]:
     """Write every source's harvest in ONE transaction: killed at any moment, the catalogue holds
     exactly the previous data or the new data. Returns the counts per source."""
@@ -350,6 +351,8 @@ def publish_run(
             counts[result["source_id"]] = _store_source(db, run_id, result, gone_after, shrink_threshold)
             if pause:
                 time.sleep(pause)
+        for url in sorted(excluded_urls or ()):  # a curator said it is not a material: retire it now
+            db.execute("update materials set status = 'gone' where url = ? and status = 'active'", [url])
     return counts
 
 

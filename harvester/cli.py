@@ -63,12 +63,14 @@ def harvest(args) -> int:
         start_run,
         sync_registry,
     )
+    from harvester.curation import load_curation
     from harvester.pipelines.store import collected
     from harvester.spiders.site import SiteSpider
 
     try:
         projects = load_projects()
         sources = load_sources(Path(args.sources), {p["id"] for p in projects})
+        corrections = load_curation(Path(args.curation))
     except RegistryError as exc:
         print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -90,7 +92,9 @@ def harvest(args) -> int:
 
     process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects))
     for source in sources:
-        process.crawl(SiteSpider, source=source, previous_tags=previous_tags(db, source.id))
+        process.crawl(
+            SiteSpider, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
+        )
     process.start()
 
     results = collected(run_id)
@@ -100,7 +104,7 @@ def harvest(args) -> int:
         results.append(
             {"source_id": source_id, "items": [], "report": {"status": "failed", "errors": [error]}}
         )
-    publish_run(db, run_id, results, gone_after=args.gone_after)
+    publish_run(db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials))
     rows = list(db.query("select * from harvest_run_sources where run_id = ? order by source_id", [run_id]))
     failed = [r for r in rows if r["status"] == "failed"]
     if len(failed) == len(sources):
@@ -258,6 +262,11 @@ def main(argv: list[str] | None = None) -> int:
             type=int,
             default=3,
             help="consecutive harvests a material may be missing before it is gone",
+        )
+        p.add_argument(
+            "--curation",
+            default=str(REPO_DIR / "harvester" / "registry" / "curation.yml"),
+            help="curation file",
         )
         p.add_argument("--wayback-url", default=None, help="Wayback Machine base URL for wayback sources")
         p.add_argument("--timeout", type=float, default=None, help="seconds per download (default 30)")

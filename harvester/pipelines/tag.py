@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from harvester import curation
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.language import identify
 from harvester.tagging.plain_language import plain_language
@@ -87,7 +88,7 @@ def tag(item: dict, project: dict | None = None) -> dict:
 TAG_FIELDS = ("type", "languages", "plain_language", "phases", "audiences", "tag_evidence")
 
 
-def tag_key(item: dict, project: dict | None) -> str:
+def tag_key(item: dict, project: dict | None, correction: dict | None = None) -> str:
     """Everything the tags of a material depend on, hashed: its content, URL, title, link texts,
     declared language, the project's prior and the tagger itself (code and vocabularies)."""
     parts = [
@@ -99,17 +100,25 @@ def tag_key(item: dict, project: dict | None) -> str:
         item.get("kind") or "",
         "|".join(item.get("link_texts") or []),
         "|".join((project or {}).get("phases") or []),
+        curation.fingerprint(correction),
     ]
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
-def tag_or_reuse(item: dict, project: dict | None, previous: dict) -> dict:
-    key = tag_key(item, project)
+def tag_or_reuse(item: dict, project: dict | None, previous: dict, corrections=None) -> dict:
+    """Tag an item, or take its stored tags when nothing they depend on changed; then apply the
+    curator's correction, if any (idempotent, so reused tags stay as curated)."""
+    correction = (
+        corrections.correction_for([item["url"], *(item.get("locations") or [])]) if corrections else None
+    )
+    key = tag_key(item, project, correction)
     known = previous.get(item.get("id"))
     if known and known["tag_key"] == key:
         item.update({field: known[field] for field in TAG_FIELDS})
     else:
         tag(item, project)
+    if correction:
+        curation.apply(item, correction)
     item["tag_key"] = key
     return item
 
@@ -130,8 +139,9 @@ class TagPipeline:
         return pipeline
 
     def process_item(self, item, spider=None):
-        previous = getattr(spider or self.crawler.spider, "previous_tags", {})
-        tag_or_reuse(item, self.projects.get(item.get("project_id")), previous)
+        spider = spider or self.crawler.spider
+        project = self.projects.get(item.get("project_id"))
+        tag_or_reuse(item, project, getattr(spider, "previous_tags", {}), getattr(spider, "curation", None))
         self.tagged.append((item, self._signature(item)))
         return item
 
@@ -148,7 +158,8 @@ class TagPipeline:
                 texts.update(known.get(canonicalize(url), []))
             item["link_texts"] = sorted(texts)
             if self._signature(item) != signature:
+                project = self.projects.get(item.get("project_id"))
                 tag_or_reuse(
-                    item, self.projects.get(item.get("project_id")), getattr(spider, "previous_tags", {})
+                    item, project, getattr(spider, "previous_tags", {}), getattr(spider, "curation", None)
                 )
         self.tagged.clear()
