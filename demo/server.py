@@ -27,6 +27,7 @@ import yaml
 DEMO_DIR = Path(__file__).parent
 SITES_DIR = DEMO_DIR / "sites"
 SOURCES_FILE = DEMO_DIR / "demo-sources.yml"
+CURATION_FILE = DEMO_DIR / "demo-curation.yml"
 DEFAULT_BASE_PORT = 8701
 # Fixed order → fixed ports: base + index. Append new sites at the end.
 SITES = ("lansirannikko", "kunta", "hub", "osterbotten", "infopiste", "eura", "decayed")
@@ -103,7 +104,11 @@ class DemoWeb:
 
     def sources_yaml(self) -> str:
         """demo-sources.yml with its default ports replaced by the ports actually served."""
-        text = SOURCES_FILE.read_text(encoding="utf-8")
+        return self.localise(SOURCES_FILE)
+
+    def localise(self, path: Path) -> str:
+        """A demo file (sources, curation) with the default ports replaced by the ports actually served."""
+        text = Path(path).read_text(encoding="utf-8")
         for site in SITES:
             default = f"http://127.0.0.1:{DEFAULT_BASE_PORT + SITES.index(site)}"
             text = text.replace(default, self.origin(site) if site in self.servers else default)

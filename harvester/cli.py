@@ -228,16 +228,17 @@ def serve(args) -> int:
 
 def demo(args) -> int:
     sys.path.insert(0, str(REPO_DIR))  # the demo web lives in the repository, not in the package
-    from demo.server import DemoWeb
+    from demo.server import CURATION_FILE, SOURCES_FILE, DemoWeb
 
     web = DemoWeb(args.demo_port).start()
     print("Demo web:", ", ".join(f"{site} {web.origin(site)}/" for site in web.sites), flush=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False, encoding="utf-8") as handle:
-        handle.write(web.sources_yaml())
-    args.sources = handle.name
-    args.delay = 0.0
-    code = harvest(args)
-    os.unlink(handle.name)
+    with tempfile.TemporaryDirectory() as folder:
+        args.sources = Path(folder) / "demo-sources.yml"
+        args.sources.write_text(web.localise(SOURCES_FILE), encoding="utf-8")
+        args.curation = Path(folder) / "demo-curation.yml"
+        args.curation.write_text(web.localise(CURATION_FILE), encoding="utf-8")
+        args.delay = 0.0
+        code = harvest(args)
     if code != 0 or args.no_serve:
         web.stop()
         return code

@@ -91,3 +91,39 @@ def test_validate_fails_on_a_broken_source(tmp_path):
         "0",
     )
     assert loose.returncode == 0, loose.stdout
+
+
+def free_port_block(size: int = 7) -> int:
+    """A base port with `size` free ports after it (the demo web serves each site on its own port)."""
+    import random
+    import socket
+
+    for _ in range(50):
+        base = random.randint(20000, 60000)
+        sockets = []
+        try:
+            for offset in range(size):
+                s = socket.socket()
+                s.bind(("127.0.0.1", base + offset))
+                sockets.append(s)
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in sockets:
+                s.close()
+    raise RuntimeError("no free port block")
+
+
+def test_demo_command_harvests_the_demo_web_with_its_curation(tmp_path):
+    db = tmp_path / "catalog.db"
+    result = run_cli("demo", "--db", str(db), "--no-serve", "--demo-port", str(free_port_block()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    conn = sqlite3.connect(db)
+    count = conn.execute("select count(*) from materials where status = 'active'").fetchone()[0]
+    manual = conn.execute(
+        "select tag_evidence from materials where tag_evidence like '%\"manual\"%'"
+    ).fetchall()
+    conn.close()
+    assert count == 55  # the number the README states
+    assert len(manual) == 2
