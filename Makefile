@@ -7,7 +7,7 @@ DB ?= catalog.db
 SOURCES ?= harvester/registry/sources.yml
 PORT ?= 8001
 
-.PHONY: install demo test harvest serve lint format pdfs clean
+.PHONY: install demo test harvest serve lint format pdfs bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmarks: each prints its figures (ratios to a baseline measured in the same run) on a final line.
+bench: install
+	$(BIN)/python bench/tagging.py
+	$(BIN)/python bench/reharvest.py
 
 # Rebuild the demo web's PDFs from demo/pdf-src (needs the DejaVu fonts).
 pdfs: install

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from harvester.pipelines.tag import tag
@@ -152,3 +154,44 @@ def test_vocabularies_have_the_public_ids_and_three_labels():
     for name in vocabulary.VOCABULARIES:
         for row in vocabulary.labels(name):
             assert row["label_fi"] and row["label_sv"] and row["label_en"], (name, row)
+
+
+def test_addressing_forms_name_the_audience_in_finnish_swedish_and_english():
+    for title, audience in [
+        ("Opas työnantajille: uusi työntekijä työyhteisössä", "employers"),
+        ("Handbok för handledare i övergångsskedet", "guidance-professionals"),
+        ("Lesson plans for teachers of Finnish as a second language", "teachers"),
+        ("Vertaisryhmän ohjaajan opas vapaaehtoisille", "organisations"),
+        ("Suosituksia kunnille: alkuvaiheen palvelumalli", "decision-makers"),
+    ]:
+        assert tag(base_item(title=title, text=TEXTS["fi"]))["audiences"][0] == audience, title
+
+
+def test_type_and_language_act_as_audience_priors_not_overrides():
+    report = tag(base_item(title="Loppuraportti 2019", text=TEXTS["fi"]))
+    assert report["audiences"][0] == "decision-makers"
+    assert "prior:type report" in report["tag_evidence"]["audience:decision-makers"]["matched"]
+    somali = tag(base_item(title="Hagaha", text=TEXTS["so"] * 3))
+    assert somali["audiences"] == ["immigrants"]
+    # Content that names its readers outweighs a prior.
+    employer_report = tag(base_item(title="Raportti työnantajille: rekrytointi", text=TEXTS["fi"]))
+    assert employer_report["audiences"][0] == "employers"
+
+
+def test_after_integration_training_is_the_transition_phase():
+    item = tag(
+        base_item(title="Mitä kotoutumiskoulutuksen jälkeen? Opiskelu ja ammattikoulu", text=TEXTS["fi"])
+    )
+    assert item["phases"][0] == "transition"
+
+
+def test_file_names_are_read_word_by_word():
+    assert tag(base_item(title="asiointi_harjoitukset", text=TEXTS["fi"]))["type"] == "workbook"
+
+
+def test_same_input_same_tags():
+    results = {
+        json.dumps(tag(base_item(title="Opas", text=TEXTS["fi"] + TEXTS["en"])), sort_keys=True)
+        for _ in range(5)
+    }
+    assert len(results) == 1
