@@ -102,7 +102,6 @@ def language_figures(show_errors: bool) -> dict:
         "ours_short": accuracy(ours, True),
         "base_short": accuracy(base, True),
         "per_lang": {k: (v[0] / v[2], v[1] / v[2], v[2]) for k, v in sorted(per_lang.items())},
-        "plain": [(item.get("plain", False), item["text"], item["lang"]) for item in items],
     }
 
 
@@ -173,13 +172,6 @@ def main() -> None:
     lang = language_figures(show)
     materials = load_materials()
     mat = material_figures(materials, show)
-    # Plain language over the language items too (register, on their own text).
-    tp = fp = fn = 0
-    for flag, text, _ in lang["plain"]:
-        got = plain_language({}, text)[0] == 1
-        tp += got and flag
-        fp += got and not flag
-        fn += not got and flag
     per_second = speed(materials)
 
     print(f"language items: {lang['items']} ({lang['short']} under 40 characters)")
@@ -200,8 +192,6 @@ def main() -> None:
         print(f"  {code:4} {ours:6.3f} {base:6.3f} {count:4d}{target}")
     p, r, f = mat["plain"]
     print(f"plain language on materials: precision {p:.3f} recall {r:.3f} F1 {f:.3f} (target F1 0.90)")
-    p2, r2, f2 = f1(tp, fp, fn)
-    print(f"plain language on language items (text only): precision {p2:.3f} recall {r2:.3f} F1 {f2:.3f}")
     print(f"speed: {per_second:.0f} documents/s for 2 kB texts on one core (target 200)")
     print(
         f"tagging lang={lang['ours']:.3f} (baseline {lang['base']:.3f}) lang_short={lang['ours_short']:.3f} "
