@@ -23,7 +23,6 @@ from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
 
 from harvester.pipelines.tag import tag  # noqa: E402
 from harvester.tagging.language import identify  # noqa: E402
-from harvester.tagging.plain_language import plain_language  # noqa: E402
 
 EVAL = REPO / "tests" / "eval"
 ROUND_PHASE = {1: ["initial"], 2: ["transition"], 3: ["employment"]}
