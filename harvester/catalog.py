@@ -20,7 +20,7 @@ SCHEMA_VERSION = 1
 GONE_AFTER = 3  # a material missing from this many consecutive trustworthy harvests becomes 'gone'
 SHRINK_THRESHOLD = 0.5  # a source yielding less than this share of its active materials is suspect
 MIN_ACTIVE_FOR_SHRINK = 5
-JSON_LIST_COLUMNS = ("languages", "phases", "audiences", "link_texts")
+JSON_LIST_COLUMNS = ("languages", "phases", "audiences", "link_texts", "alternates")
 FTS_COLUMNS = ["title", "description", "link_texts", "text"]
 
 MATERIAL_COLUMNS = {
@@ -55,6 +55,7 @@ MATERIAL_COLUMNS = {
     "missed_harvests": int,
     "tag_key": str,
     "license": str,  # a licence code (CC BY 4.0 …) when the material states one
+    "alternates": str,  # JSON list: canonical URLs of its declared language versions (hreflang)
     "archived_url": str,  # a Wayback Machine snapshot (harvested from it, or found for a dead link)
     "link_status": int,  # last link check: HTTP status, 0 when unreachable
     "link_error": str,
@@ -331,6 +332,30 @@ def previous_tags(db: sqlite_utils.Database, source_id: str) -> dict[str, dict]:
         }
         for r in rows
     }
+
+
+def active_materials(
+    db: sqlite_utils.Database,
+    project: str | None = None,
+    phase: str | None = None,
+    ids: list[str] | None = None,
+) -> list[dict]:
+    """Active materials as plain rows, optionally of one project, one phase, or given ids."""
+    where, params = ["status = 'active'"], []
+    if project:
+        where.append("project_id = ?")
+        params.append(project)
+    if phase:
+        where.append("exists (select 1 from json_each(materials.phases) where value = ?)")
+        params.append(phase)
+    if ids is not None:
+        where.append(f"id in ({','.join('?' * len(ids))})" if ids else "0")
+        params.extend(ids)
+    return list(db.query(f"select * from materials where {' and '.join(where)} order by id", params))
+
+
+def projects_by_id(db: sqlite_utils.Database) -> dict[str, dict]:
+    return {row["id"]: row for row in db.query("select * from projects")}
 
 
 def publish_run(

@@ -192,6 +192,27 @@ def check_links_command(args) -> int:
     return 0
 
 
+def export_command(args) -> int:
+    from harvester.catalog import active_materials, open_catalog, projects_by_id
+    from harvester.export.aoe import export_records, to_csv, to_json
+
+    if not Path(args.db).exists():
+        print(f"aineistopankki export: no catalogue at {args.db}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    db = open_catalog(args.db)
+    rows = active_materials(db, project=args.project, phase=args.phase)
+    records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
+    db.close()
+    text = to_json(records) if args.format == "aoe-json" else to_csv(records)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+    ready = sum(r["aoeReady"] for r in records)
+    print(f"exported {len(records)} AOE records ({ready} ready to publish) to {args.out}", file=sys.stderr)
+    return 0
+
+
 def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
     datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
     command = [
@@ -303,6 +324,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cdx", default="https://web.archive.org/cdx/search/cdx", help="Wayback CDX API endpoint")
     p.add_argument("--wayback-url", default="https://web.archive.org", help="Wayback Machine base URL")
     p.set_defaults(func=check_links_command)
+
+    p = sub.add_parser("export", help="export AOE-compatible records (JSON or CSV)")
+    p.add_argument("format", choices=["aoe-json", "aoe-csv"])
+    p.add_argument("--db", default="catalog.db")
+    p.add_argument("--out", default="-", help="output file (default: standard output)")
+    p.add_argument("--project", help="only this project's materials")
+    p.add_argument("--phase", choices=["initial", "integration-training", "transition", "employment"])
+    p.add_argument("--ready-only", action="store_true", help="only records AOE would accept for publishing")
+    p.set_defaults(func=export_command)
 
     p = sub.add_parser("serve", help="serve the catalogue with Datasette")
     p.add_argument("--db", default="catalog.db")

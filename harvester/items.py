@@ -42,6 +42,7 @@ class Material(scrapy.Item):
     declared_language = scrapy.Field()
     hreflang = scrapy.Field()  # {lang: url} of the page's declared language versions
     published = scrapy.Field()
+    license = scrapy.Field()  # AOE licence code (CCBY4.0 …) of a licence statement
     page_signals = scrapy.Field()  # facts the material decision uses (word count, link density …)
     # decisions (pipelines)
     is_material = scrapy.Field()
@@ -53,6 +54,7 @@ class Material(scrapy.Item):
     audiences = scrapy.Field()
     tag_evidence = scrapy.Field()
     tag_key = scrapy.Field()  # hash of everything the tags depend on; equal key → the stored tags still hold
+    alternates = scrapy.Field()  # canonical URLs of its declared language versions
     locations = scrapy.Field()  # every URL the material was found at in this harvest
 
 

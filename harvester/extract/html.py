@@ -14,6 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from .licence import licence_code
+
 MAIN_CANDIDATES = (
     "//main",
     "//*[@role='main']",
@@ -62,6 +64,7 @@ class HtmlPage:
     links: list[Link] = field(default_factory=list)
     embeds: list[str] = field(default_factory=list)
     published: str | None = None
+    license: str | None = None  # AOE licence code of a Creative Commons statement on the page
     is_post: bool = False
     word_count: int = 0
     link_density: float = 0.0
@@ -209,6 +212,12 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         tree.xpath("//meta[@property='og:type'][@content='article']")
     )
     page.published = _published(tree, page.text)
+    for href in tree.xpath("//a[contains(@rel, 'license')]/@href | //link[@rel='license']/@href | //a/@href"):
+        page.license = licence_code(href)
+        if page.license:
+            break
+    else:
+        page.license = licence_code(page.text)
     return page
 
 

@@ -32,6 +32,9 @@ class NormalisePipeline:
         item["url"] = item["canonical_url"] = canonical
         item["id"] = material_id(canonical)
         item["locations"] = [item["fetched_url"]]
+        item["alternates"] = sorted(
+            {canonicalize(u) for u in (item.get("hreflang") or {}).values()} - {canonical}
+        )
         for field in ("title", "description"):
             if item.get(field):
                 item[field] = clean(item[field])

@@ -142,6 +142,7 @@ class SiteSpider(scrapy.Spider):
             declared_language=page.declared_language,
             hreflang=page.hreflang,
             published=page.published,
+            **({"license": page.license} if page.license else {}),
             canonical_url=page.canonical,
             page_signals={
                 "word_count": page.word_count,
@@ -168,9 +169,11 @@ class SiteSpider(scrapy.Spider):
                 declared_language=page.declared_language,
                 hreflang={},
             )
-        yield from self.follow(url, page.links)
+        yield from self.follow(url, page.links, page.license)
 
-    def follow(self, page_url, links):
+    def follow(self, page_url, links, licence: str | None = None):
+        """Requests for the pages and files a page links to; files inherit the page's licence statement
+        (a publication list saying "CC BY 4.0" covers the publications it lists)."""
         page_host = urlsplit(page_url).netloc.lower()
         for link in links:
             url = link.url.split("#", 1)[0]
@@ -182,7 +185,9 @@ class SiteSpider(scrapy.Spider):
                 if urlsplit(url).netloc.lower() != page_host and not in_scope(url, self.source.scope):
                     continue
                 self._remember_link_text(url, link.text)
-                yield self.request(url, self.parse_file, referrer=page_url, link_text=link.text)
+                yield self.request(
+                    url, self.parse_file, referrer=page_url, link_text=link.text, license=licence
+                )
             elif in_scope(url, self.source.scope) and self._query_allowed(url):
                 self._remember_link_text(url, link.text)
                 yield self.request(url, self.parse, referrer=page_url)
@@ -259,6 +264,7 @@ class SiteSpider(scrapy.Spider):
             headings=[],
             declared_language=None,
             hreflang={},
+            **({"license": response.meta["license"]} if response.meta.get("license") else {}),
         )
         if fmt == "pdf":
             try:

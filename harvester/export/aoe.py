@@ -1,0 +1,347 @@
+"""AOE-compatible export: one record per work, in AOE's own field names.
+
+AOE (aoe.fi) has no import: a record is the body of AOE's metadata update call (PUT
+/api/v1/material/{id}) plus the link objects to add (POST /api/v2/material/link/{id}). A work
+published in several languages is one AOE material whose links are its language versions.
+`problems()` implements AOE's metadata schema and publish gate as documented in AOE's source, so
+`aoeReady` says whether AOE would accept the record for publishing, and `aoeProblems` why not.
+
+Reads plain catalogue rows (dicts); knows nothing of Scrapy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from harvester.tagging.vocabulary import load
+
+HERE = Path(__file__).parent
+CODES_DIR = HERE / "aoe_codes"
+MAPPINGS_FILE = HERE / "aoe_mappings.yml"
+NAME_MAX = 255
+DESCRIPTION_MAX = 2000
+TIME_REQUIRED_MAX = 50
+CODE_FIELDS = (
+    "keywords",
+    "learningResourceTypes",
+    "educationalRoles",
+    "educationalUses",
+    "educationalLevels",
+    "accessibilityFeatures",
+    "accessibilityHazards",
+    "publisher",
+)
+CODE_LISTS = {
+    "learningResourceTypes": "learning-resource-types",
+    "educationalRoles": "educational-roles",
+    "educationalUses": "educational-uses",
+    "educationalLevels": "educational-levels",
+    "accessibilityFeatures": "accessibility-features",
+    "accessibilityHazards": "accessibility-hazards",
+}
+LABEL_LANGUAGES = ("fi", "sv", "en")
+
+
+@cache
+def code_list(name: str) -> dict:
+    return json.loads((CODES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def labels(field: str) -> dict[str, str]:
+    """key -> Finnish label (AOE stores the label of the saver's UI language; we save in Finnish)."""
+    out = {}
+    for code in code_list(CODE_LISTS[field])["codes"]:
+        found = code.get("labels") or {}
+        label = (
+            found.get("fi")
+            or found.get("en")
+            or found.get("sv")
+            or next(iter(code.get("observedValues") or []), None)
+        )
+        if label:
+            out[code["key"]] = label
+    return out
+
+
+@cache
+def disabled_levels() -> frozenset[str]:
+    return frozenset(code_list("educational-levels").get("disabledInAOE") or [])
+
+
+@cache
+def licence_codes() -> frozenset[str]:
+    return frozenset(code["key"] for code in code_list("licences")["codes"])
+
+
+@cache
+def mappings() -> dict:
+    return yaml.safe_load(MAPPINGS_FILE.read_text(encoding="utf-8"))
+
+
+def slug_key(value: str) -> str:
+    """AOE's key for free keywords and organisations: lower-cased, only ASCII word characters kept."""
+    return re.sub(r"[^a-z0-9_]", "", value.lower())
+
+
+def code_objects(field: str, keys: list[str]) -> list[dict]:
+    names = labels(field)
+    seen: list[str] = []
+    for key in keys:
+        if key not in seen:
+            seen.append(key)
+    return [{"key": key, "value": names[key]} for key in seen if key in names]
+
+
+def _clip(text: str | None, limit: int) -> str:
+    text = re.sub(r"\s+", " ", text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _json_list(value) -> list:
+    if isinstance(value, list):
+        return value
+    return json.loads(value) if value else []
+
+
+def group_works(rows: list[dict]) -> list[list[dict]]:
+    """Materials that declare each other as language versions (hreflang) form one work."""
+    by_url = {row["url"]: row for row in rows}
+    parent = {row["url"]: row["url"] for row in rows}
+
+    def find(url: str) -> str:
+        while parent[url] != url:
+            parent[url] = parent[parent[url]]
+            url = parent[url]
+        return url
+
+    for row in rows:
+        for other in _json_list(row.get("alternates")):
+            if other in by_url:
+                parent[find(other)] = find(row["url"])
+    works: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        works[find(row["url"])].append(row)
+    ordered = []
+    for members in works.values():
+        members.sort(
+            key=lambda r: (LABEL_LANGUAGES.index(_main(r)) if _main(r) in LABEL_LANGUAGES else 9, r["url"])
+        )
+        ordered.append(members)
+    return sorted(ordered, key=lambda ws: ws[0]["id"])
+
+
+def _main(row: dict) -> str:
+    languages = _json_list(row.get("languages"))
+    return languages[0] if languages else ""
+
+
+def record(work: list[dict], project: dict | None) -> dict:
+    """The AOE record of one work (its rows are the language versions, main version first)."""
+    maps = mappings()
+    first = work[0]
+    name = {lang: "" for lang in LABEL_LANGUAGES}
+    description = {lang: "" for lang in LABEL_LANGUAGES}
+    for row in work:
+        lang = _main(row) if _main(row) in LABEL_LANGUAGES else "fi"
+        if not name[lang]:
+            name[lang] = _clip(row["title"], NAME_MAX)
+            description[lang] = _clip(
+                row.get("description") or (row.get("text") or "")[:600], DESCRIPTION_MAX
+            )
+    phases = sorted({p for row in work for p in _json_list(row.get("phases"))})
+    audiences = sorted({a for row in work for a in _json_list(row.get("audiences"))})
+    kind = first["type"]
+    keywords = list(maps["keywords"]["always"])
+    for phase in phases:
+        keywords += maps["keywords"]["phases"].get(phase, [])
+    keyword_objects = []
+    for keyword in keywords:
+        key = f"//www.yso.fi/onto/yso/{keyword['yso']}" if keyword.get("yso") else slug_key(keyword["value"])
+        if {"key": key, "value": keyword["value"]} not in keyword_objects:
+            keyword_objects.append({"key": key, "value": keyword["value"]})
+    type_label = next(t.label["fi"] for t in load("types") if t.id == kind)
+    keyword_objects.append({"key": slug_key(type_label), "value": type_label.lower()})
+
+    levels = [key for phase in phases for key in maps["educationalLevels"].get(phase, [])] or list(
+        maps["default_educationalLevels"]
+    )
+    uses = list(maps["educationalUsesByType"].get(kind, []))
+    for phase in phases:
+        uses += maps["educationalUsesByPhase"].get(phase, [])
+    organisations = _organisations(project, maps)
+    result = {
+        "name": name,
+        "description": description,
+        "keywords": keyword_objects,
+        "authors": [{"author": "", "organization": org} for org in organisations],
+        "learningResourceTypes": code_objects(
+            "learningResourceTypes", maps["learningResourceTypes"].get(kind, [])
+        ),
+        "educationalRoles": code_objects(
+            "educationalRoles", [k for a in audiences for k in maps["educationalRoles"].get(a, [])]
+        ),
+        "educationalUses": code_objects("educationalUses", uses),
+        "educationalLevels": code_objects("educationalLevels", levels),
+        "accessibilityFeatures": code_objects(
+            "accessibilityFeatures",
+            maps["plainLanguage"] if any(r.get("plain_language") for r in work) else [],
+        ),
+        "publisher": [_publisher(project, maps)],
+        "license": next((r["license"] for r in work if r.get("license")), ""),
+        "isVersioned": True,
+        "links": [
+            {
+                "link": row["url"],
+                "displayName": {
+                    lang: _clip(row["title"], NAME_MAX)
+                    if lang == (_main(row) if _main(row) in LABEL_LANGUAGES else "fi")
+                    else ""
+                    for lang in LABEL_LANGUAGES
+                },
+                "language": _main(row),
+                "priority": priority,
+            }
+            for priority, row in enumerate(work)
+        ],
+        "aineistopankki": {
+            "ids": [row["id"] for row in work],
+            "project": first.get("project_id"),
+            "type": kind,
+            "phases": phases,
+            "audiences": audiences,
+        },
+    }
+    issues = problems(result)
+    result["aoeReady"] = not issues
+    result["aoeProblems"] = issues
+    return result
+
+
+def _organisations(project: dict | None, maps: dict) -> list[dict]:
+    if not project:
+        name = maps["programme"]["organisation"]
+        return [{"key": slug_key(name), "value": name}]
+    names = [project.get("implementer"), *_json_list(project.get("partners"))]
+    return [{"key": slug_key(n), "value": n} for n in names if n]
+
+
+def _publisher(project: dict | None, maps: dict) -> dict:
+    name = (project or {}).get("name_fi") or maps["programme"]["name"]
+    return {"key": slug_key(name), "value": name}
+
+
+def problems(rec: dict) -> list[str]:
+    """Why AOE would refuse the record: its metadata schema first, then its publish gate."""
+    found: list[str] = []
+    for field, limit in (("name", NAME_MAX), ("description", DESCRIPTION_MAX)):
+        value = rec.get(field) or {}
+        if not isinstance(value, dict) or set(value) - set(LABEL_LANGUAGES):
+            found.append(f"{field} must be an object with fi, sv and en")
+            continue
+        for lang, text in value.items():
+            if not isinstance(text, str):
+                found.append(f"{field}.{lang} must be text")
+            elif len(text) > limit:
+                found.append(f"{field}.{lang} is longer than {limit} characters")
+    for field in CODE_FIELDS:
+        for entry in rec.get(field) or []:
+            if not isinstance(entry, dict) or not isinstance(entry.get("key"), str) or not entry.get("key"):
+                found.append(f"{field}: an entry has no key")
+            elif not isinstance(entry.get("value"), str) or not entry.get("value"):
+                found.append(f"{field}: key {entry['key']} has no value")
+    for entry in rec.get("educationalLevels") or []:
+        if isinstance(entry, dict) and entry.get("key") in disabled_levels():
+            found.append(f"educational level {entry.get('value') or entry.get('key')} is disabled in AOE")
+    if len(rec.get("timeRequired") or "") > TIME_REQUIRED_MAX:
+        found.append(f"timeRequired is longer than {TIME_REQUIRED_MAX} characters")
+    # The publish gate of AOE's form.
+    name = rec.get("name") or {}
+    if not any(isinstance(v, str) and v.strip() for v in (name.values() if isinstance(name, dict) else [])):
+        found.append("no name in Finnish, Swedish or English")
+    # Our records carry the links to add (LinkPost objects); AOE's own records carry fileDetails.
+    links = rec.get("links") or rec.get("fileDetails") or []
+    if not links:
+        found.append("no link or file")
+    for i, link in enumerate(links, 1):
+        if not (link.get("link") or "").startswith(("http://", "https://")):
+            found.append(f"link {i} has no http(s) address")
+        if not link.get("language"):
+            found.append(f"link {i} has no language")
+        display = link.get("displayName") or {}
+        if not any(isinstance(v, str) and v.strip() for v in display.values()):
+            found.append(f"link {i} has no display name")
+    if not rec.get("authors"):
+        found.append("no author (person or organisation)")
+    if not rec.get("keywords"):
+        found.append("no keyword")
+    if not rec.get("learningResourceTypes"):
+        found.append("no learning resource type")
+    if not rec.get("educationalLevels"):
+        found.append("no educational level")
+    licence = rec.get("license")
+    if not licence:
+        found.append("no open licence stated")
+    elif licence not in licence_codes():
+        found.append(f"licence {licence} is not one AOE accepts ({', '.join(sorted(licence_codes()))})")
+    return found
+
+
+def export_records(rows: list[dict], projects: dict[str, dict], ready_only: bool = False) -> list[dict]:
+    records = [record(work, projects.get(work[0].get("project_id"))) for work in group_works(rows)]
+    return [r for r in records if r["aoeReady"]] if ready_only else records
+
+
+def to_json(records: list[dict]) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+CSV_CODE_FIELDS = (
+    "keywords",
+    "learningResourceTypes",
+    "educationalRoles",
+    "educationalUses",
+    "educationalLevels",
+    "accessibilityFeatures",
+    "publisher",
+)
+
+
+def to_csv(records: list[dict]) -> str:
+    """One row per record; code lists as <field>_keys / <field>_values ('|'-separated, same order);
+    links as link_N_* columns. UTF-8 with a byte-order mark so that Excel opens it right."""
+    most_links = max((len(r["links"]) for r in records), default=1)
+    header = [f"{f}_{lang}" for f in ("name", "description") for lang in LABEL_LANGUAGES]
+    header += [f"{f}_{part}" for f in CSV_CODE_FIELDS for part in ("keys", "values")]
+    header += ["authors_keys", "authors_values", "license", "aoeReady", "aoeProblems"]
+    for n in range(1, most_links + 1):
+        header += [f"link_{n}_url", f"link_{n}_language", f"link_{n}_priority"]
+        header += [f"link_{n}_displayName_{lang}" for lang in LABEL_LANGUAGES]
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for rec in records:
+        row = [rec[f][lang] for f in ("name", "description") for lang in LABEL_LANGUAGES]
+        for field in CSV_CODE_FIELDS:
+            row += ["|".join(e["key"] for e in rec[field]), "|".join(e["value"] for e in rec[field])]
+        orgs = [a["organization"] for a in rec["authors"]]
+        row += ["|".join(o["key"] for o in orgs), "|".join(o["value"] for o in orgs), rec["license"]]
+        row += ["true" if rec["aoeReady"] else "false", "; ".join(rec["aoeProblems"])]
+        for n in range(most_links):
+            if n < len(rec["links"]):
+                link = rec["links"][n]
+                row += [link["link"], link["language"], link["priority"]]
+                row += [link["displayName"][lang] for lang in LABEL_LANGUAGES]
+            else:
+                row += [""] * (3 + len(LABEL_LANGUAGES))
+        writer.writerow(row)
+    return out.getvalue()
