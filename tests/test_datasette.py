@@ -70,3 +70,34 @@ def test_json_api_and_html_pages(datasette):
     table = get(datasette, "/catalog/materials")
     assert table.status_code == 200 and "Aineistot / Materials" in table.text
     assert get(datasette, "/catalog/projects.json?_size=0").json()["filtered_table_rows_count"] == 25
+
+
+@pytest.fixture(scope="module")
+def datasette_with_plugins(harvested):
+    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
+    return Datasette(
+        [str(harvested[0])],
+        metadata=metadata,
+        plugins_dir=str(REPO / "datasette" / "plugins"),
+        template_dir=str(REPO / "datasette" / "templates"),
+    )
+
+
+def test_aoe_exports_follow_the_current_filter(datasette_with_plugins):
+    ds = datasette_with_plugins
+    table = get(ds, "/catalog/materials?phases__arraycontains=initial")
+    assert ".aoejson" in table.text and ".aoecsv" in table.text  # linked from the table
+    records = get(ds, "/catalog/materials.aoejson?phases__arraycontains=initial&_size=max").json()
+    assert records and all("initial" in r["aineistopankki"]["phases"] for r in records)
+    ready = get(ds, "/catalog/materials.aoejson?_size=max&_ready=1").json()
+    assert ready and all(r["aoeReady"] for r in ready)
+    csv_response = get(ds, "/catalog/materials.aoecsv?_size=max")
+    assert csv_response.status_code == 200 and csv_response.text.startswith("\ufeffname_fi,")
+
+
+def test_aoe_readiness_page(datasette_with_plugins):
+    page = get(datasette_with_plugins, "/catalog/-/aoe-readiness")
+    assert page.status_code == 200
+    assert "AOE-valmius" in page.text and "no open licence stated" in page.text
+    data = get(datasette_with_plugins, "/catalog/-/aoe-readiness.json").json()
+    assert any(r["aoeReady"] for r in data) and any(r["problems"] for r in data)
