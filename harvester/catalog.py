@@ -54,6 +54,7 @@ MATERIAL_COLUMNS = {
     "last_run_id": int,
     "missed_harvests": int,
     "tag_key": str,
+    "updated_at": str,  # last change of content, tags or status (OAI-PMH datestamp)
     "license": str,  # a licence code (CC BY 4.0 …) when the material states one
     "alternates": str,  # JSON list: canonical URLs of its declared language versions (hreflang)
     "archived_url": str,  # a Wayback Machine snapshot (harvested from it, or found for a dead link)
@@ -207,6 +208,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         ("materials", ["project_id"]),
         ("materials", ["type"]),
         ("materials", ["status"]),
+        ("materials", ["updated_at"]),
         ("material_locations", ["url"]),
     ):
         db[table].create_index(columns, if_not_exists=True)
@@ -377,7 +379,10 @@ def publish_run(
             if pause:
                 time.sleep(pause)
         for url in sorted(excluded_urls or ()):  # a curator said it is not a material: retire it now
-            db.execute("update materials set status = 'gone' where url = ? and status = 'active'", [url])
+            db.execute(
+                "update materials set status = 'gone', updated_at = ? where url = ? and status = 'active'",
+                [utcnow(), url],
+            )
     return counts
 
 
@@ -394,9 +399,11 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
     now = utcnow()
     ids = [item["id"] for item in items]
     existing = {
-        row[0]: (row[1], row[2])
+        row[0]: row[1:]
         for row in db.execute(
-            "select id, first_seen, content_hash from materials where source_id = ?", [source_id]
+            "select id, first_seen, content_hash, tag_key, updated_at, status"
+            " from materials where source_id = ?",
+            [source_id],
         )
     }
     previously_active = db.execute(
@@ -419,10 +426,18 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
         row = material_row(item)
         previous = existing.get(item["id"])
         if previous:
-            row["first_seen"] = previous[0]
-            counts["changed" if previous[1] != row.get("content_hash") else "unchanged"] += 1
+            first_seen, content_hash, tag_key, updated_at, status_before = previous
+            row["first_seen"] = first_seen
+            counts["changed" if content_hash != row.get("content_hash") else "unchanged"] += 1
+            # updated_at: when anything a catalogue or harvester of ours (OAI-PMH) sees last changed
+            same = (content_hash, tag_key, status_before) == (
+                row.get("content_hash"),
+                row.get("tag_key"),
+                "active",
+            )
+            row["updated_at"] = updated_at if same and updated_at else now
         else:
-            row["first_seen"] = now
+            row["first_seen"] = row["updated_at"] = now
             counts["new"] += 1
         row.update(last_seen=now, status="active", last_run_id=run_id, missed_harvests=0)
         rows.append(row)
@@ -443,9 +458,9 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
                 chunk,
             )
             counts["gone"] += db.execute(
-                f"update materials set status = 'gone' where status = 'active' and missed_harvests >= ?"
-                f" and id in ({marks})",
-                [gone_after, *chunk],
+                "update materials set status = 'gone', updated_at = ? where status = 'active'"
+                f" and missed_harvests >= ? and id in ({marks})",
+                [now, gone_after, *chunk],
             ).rowcount
     if locations:
         known = {
