@@ -3,16 +3,16 @@ materials table, and an AOE readiness page listing what blocks each material fro
 
 from __future__ import annotations
 
-from datasette import hookimpl
 from datasette.utils.asgi import Response
 
+from datasette import hookimpl
 from harvester.export.aoe import export_records, to_csv, to_json
 
 MATERIAL_COLUMNS_NEEDED = {"id"}
 
 
 def _can_render(columns, table):
-    return table == "materials" and MATERIAL_COLUMNS_NEEDED <= set(columns or [])
+    return table == "materials" and set(columns or []) >= MATERIAL_COLUMNS_NEEDED
 
 
 async def _records(datasette, database, rows, ready_only=False):
