@@ -216,6 +216,27 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         db["materials"].enable_fts(
             FTS_COLUMNS, create_triggers=True, tokenize="unicode61 remove_diacritics 0"
         )
+    if "materials_trigram" not in db.table_names():
+        _create_trigram_index(db)
+
+
+def _create_trigram_index(db: sqlite_utils.Database) -> None:
+    """A second full-text index of trigrams, so that a search finds words inside Finnish compounds
+    ("koulutus" in "kotoutumiskoulutus"), kept in sync by triggers like the word index."""
+    columns = ", ".join(FTS_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
+    old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
+    insert = f"INSERT INTO materials_trigram (rowid, {columns}) VALUES (new.rowid, {new});"
+    delete = f"INSERT INTO materials_trigram (materials_trigram, rowid, {columns}) VALUES ('delete', old.rowid, {old});"
+    statements = [
+        f"CREATE VIRTUAL TABLE materials_trigram USING fts5({columns}, content='materials', tokenize='trigram')",
+        f"INSERT INTO materials_trigram (rowid, {columns}) SELECT rowid, {columns} FROM materials",
+        f"CREATE TRIGGER materials_trigram_ai AFTER INSERT ON materials BEGIN {insert} END",
+        f"CREATE TRIGGER materials_trigram_ad AFTER DELETE ON materials BEGIN {delete} END",
+        f"CREATE TRIGGER materials_trigram_au AFTER UPDATE ON materials BEGIN {delete} {insert} END",
+    ]
+    for statement in statements:  # one by one: executescript would commit the surrounding transaction
+        db.execute(statement)
 
 
 def sync_registry(db: sqlite_utils.Database, projects: list[dict], sources: list) -> None:
