@@ -229,7 +229,7 @@ def _create_trigram_index(db: sqlite_utils.Database) -> None:
     insert = f"INSERT INTO materials_trigram (rowid, {columns}) VALUES (new.rowid, {new});"
     delete = f"INSERT INTO materials_trigram (materials_trigram, rowid, {columns}) VALUES ('delete', old.rowid, {old});"
     statements = [
-        f"CREATE VIRTUAL TABLE materials_trigram USING fts5({columns}, content='materials', tokenize='trigram')",
+        f"CREATE VIRTUAL TABLE materials_trigram USING fts5({columns}, content=materials, tokenize=trigram)",
         f"INSERT INTO materials_trigram (rowid, {columns}) SELECT rowid, {columns} FROM materials",
         f"CREATE TRIGGER materials_trigram_ai AFTER INSERT ON materials BEGIN {insert} END",
         f"CREATE TRIGGER materials_trigram_ad AFTER DELETE ON materials BEGIN {delete} END",
