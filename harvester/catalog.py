@@ -227,7 +227,8 @@ def _create_trigram_index(db: sqlite_utils.Database) -> None:
     new = ", ".join(f"new.{c}" for c in FTS_COLUMNS)
     old = ", ".join(f"old.{c}" for c in FTS_COLUMNS)
     insert = f"INSERT INTO materials_trigram (rowid, {columns}) VALUES (new.rowid, {new});"
-    delete = f"INSERT INTO materials_trigram (materials_trigram, rowid, {columns}) VALUES ('delete', old.rowid, {old});"
+    delete = f"INSERT INTO materials_trigram (materials_trigram, rowid, {columns})"
+    delete += f" VALUES ('delete', old.rowid, {old});"
     statements = [
         f"CREATE VIRTUAL TABLE materials_trigram USING fts5({columns}, content=materials, tokenize=trigram)",
         f"INSERT INTO materials_trigram (rowid, {columns}) SELECT rowid, {columns} FROM materials",
