@@ -7,7 +7,7 @@ DB ?= catalog.db
 SOURCES ?= harvester/registry/sources.yml
 PORT ?= 8001
 
-.PHONY: install demo test harvest serve lint format pdfs bench clean
+.PHONY: install browser demo test harvest serve lint format pdfs bench clean
 
 install: $(STAMP)
 
@@ -21,7 +21,14 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/aineistopankki demo --db $(DB) --port $(PORT)
 
-test: install
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+		|| echo "Could not install chromium: the browser tests will be skipped"; }
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -1,0 +1,129 @@
+"""Browser tests: a coordinator's tasks in headless Chromium against a running Datasette on the
+demo catalogue. Screenshots are kept in test-artifacts/ (or $TEST_ARTIFACTS)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from helpers import REPO
+
+from harvester.cli import datasette_command
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", REPO / "test-artifacts"))
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+playwright = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(harvested, tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "catalog.db"
+    shutil.copy(harvested[0], db)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        datasette_command(str(db), "127.0.0.1", port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fi-FI")
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_for_a_somali_material(page, site):
+    page.goto(site + "/")
+    page.fill("input[name=q]", "Kela")
+    page.click("form.big-search button")
+    page.wait_for_selector("ol.results li")
+    page.select_option("select[name=languages]", "so")
+    page.click("form.big-search button")
+    page.wait_for_selector("ol.results li a.result-title")
+    assert "somali" in page.inner_text("ol.results li:first-child .langs")
+    assert page.locator("ol.results mark").count() > 0
+    shot(page, "search-somali")
+    page.click("ol.results li:first-child a.result-title")
+    page.wait_for_selector("table.evidence")
+    assert (
+        "Miksi nämä tunnisteet?" in page.inner_text("h2 >> nth=-1")
+        or page.locator("table.evidence").count() == 1
+    )
+    shot(page, "material")
+    assert page.problems == []
+
+
+def test_apply_a_phase_facet(page, site):
+    page.goto(site + "/catalog/materials")
+    page.click("#facet-phases a:has-text('Nivelvaihe')")
+    page.wait_for_url("**phases__arraycontains=transition**")
+    assert "phases" in page.url and "transition" in page.url
+    assert page.locator("#facet-phases li:has-text('Nivelvaihe') a.cross").count() == 1
+    shot(page, "facet-transition")
+    assert page.problems == []
+
+
+def test_open_a_project_page_from_the_front_page(page, site):
+    page.goto(site + "/")
+    page.click("a:has-text('Hyvä alku Länsirannikolla')")
+    page.wait_for_selector("h1:has-text('Hyvä alku Länsirannikolla')")
+    assert page.locator("ul.materials li").count() >= 5
+    assert "Tavoitteet" in page.content()
+    shot(page, "project")
+    assert page.problems == []
+
+
+def test_open_the_dashboard(page, site):
+    page.goto(site + "/")
+    page.click("section.content a:has-text('kojelauta / dashboard')")
+    page.wait_for_selector("svg.chart")
+    assert page.locator("svg.chart").count() >= 5
+    assert "somali" in page.inner_text(".charts")
+    shot(page, "dashboard")
+    assert page.problems == []
