@@ -52,7 +52,31 @@ def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
     return settings
 
 
+class Progress:
+    """A line per source as its crawl ends, so an operator watching a long harvest sees it move."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+
+    def source_done(self, crawler):
+        def report(spider, reason):
+            self.done += 1
+            stats = crawler.stats
+            print(
+                f"  [{self.done}/{self.total}] {spider.source.id}:"
+                f" {stats.get_value('item_scraped_count', 0)} materials,"
+                f" {stats.get_value('downloader/response_count', 0)} responses,"
+                f" {len(getattr(spider, 'errors', []))} errors ({reason})",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        return report
+
+
 def harvest(args) -> int:
+    from scrapy import signals
     from scrapy.crawler import CrawlerProcess
 
     from harvester.catalog import (
@@ -91,10 +115,14 @@ def harvest(args) -> int:
         return EXIT_CANNOT_RUN
 
     process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects))
+    progress = Progress(len(sources))
     for source in sources:
+        crawler = process.create_crawler(SiteSpider)
+        crawler.signals.connect(progress.source_done(crawler), signal=signals.spider_closed, weak=False)
         process.crawl(
-            SiteSpider, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
+            crawler, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
         )
+    print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
     process.start()
 
     results = collected(run_id)
