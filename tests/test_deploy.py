@@ -1,0 +1,51 @@
+"""The scheduled harvest script: harvest, validate, soundness check, publish only when data changed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+
+import pytest
+from helpers import REPO
+
+pytestmark = pytest.mark.e2e
+SCRIPT = REPO / "deploy" / "harvest-and-publish.sh"
+
+
+def run(published, sources):
+    env = {
+        **os.environ,
+        "SOURCES": str(sources),
+        "AINEISTOPANKKI_WORK": str(published.parent / "work"),
+        "HARVEST_ARGS": "--delay 0",  # the loopback demo web; production keeps the polite defaults
+    }
+    return subprocess.run(
+        ["bash", str(SCRIPT), str(published)], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def test_publishes_once_and_then_only_when_the_data_changed(demo_sources, tmp_path):
+    published = tmp_path / "srv" / "catalog.db"
+    published.parent.mkdir()
+    first = run(published, demo_sources)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "published" in first.stdout and published.exists()
+    count = sqlite3.connect(published).execute("select count(*) from materials").fetchone()[0]
+    assert count == 55
+    stamp = published.stat().st_mtime_ns
+    second = run(published, demo_sources)
+    assert second.returncode == 0, second.stderr
+    assert "nothing to publish" in second.stdout
+    assert published.stat().st_mtime_ns == stamp
+
+
+def test_a_failed_harvest_keeps_the_published_catalogue(tmp_path):
+    published = tmp_path / "srv" / "catalog.db"
+    published.parent.mkdir()
+    bad = tmp_path / "sources.yml"
+    bad.write_text("sources:\n  - {id: x, name: X, start_urls: ['http://127.0.0.1:9/']}\n", encoding="utf-8")
+    result = run(published, bad)
+    assert result.returncode != 0
+    assert "published catalogue is kept" in result.stderr
+    assert not published.exists()
