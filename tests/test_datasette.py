@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pytest
 import yaml
@@ -101,3 +102,64 @@ def test_aoe_readiness_page(datasette_with_plugins):
     assert "AOE-valmius" in page.text and "no open licence stated" in page.text
     data = get(datasette_with_plugins, "/catalog/-/aoe-readiness.json").json()
     assert any(r["aoeReady"] for r in data) and any(r["problems"] for r in data)
+
+
+def test_front_page_has_search_and_entry_points_with_labels(datasette_with_plugins):
+    page = get(datasette_with_plugins, "/")
+    assert page.status_code == 200
+    assert 'action="/haku"' in page.text
+    for label in ("Alkuvaihe", "Maahanmuuttaneet", "somali", "Opas", "Hyvä alku Länsirannikolla"):
+        assert label in page.text, label
+    assert "phases__arraycontains=initial" in page.text
+
+
+def test_labels_in_the_table_ids_in_the_api(datasette_with_plugins):
+    html = get(datasette_with_plugins, "/catalog/materials?languages__arraycontains=so").text
+    assert "somali" in html and "Kieli · Språk · Language" in html  # cells and facet headings
+    rows = get(
+        datasette_with_plugins, "/catalog/materials.json?languages__arraycontains=so&_shape=array"
+    ).json()
+    assert all("so" in json.loads(r["languages"]) for r in rows)
+
+
+def test_search_finds_words_inside_compounds_and_escapes_the_query(datasette_with_plugins, harvested):
+    import sqlite3
+
+    conn = sqlite3.connect(harvested[0])
+    compound_only = [
+        r[0]
+        for r in conn.execute("select id, title || ' ' || coalesce(text, '') from materials")
+        if re.search(r"\wkoulutus", r[1].lower()) and not re.search(r"(?<!\w)koulutus", r[1].lower())
+    ]
+    conn.close()
+    assert compound_only, "the demo web has materials that mention koulutus only inside compounds"
+    results = get(datasette_with_plugins, "/haku.json?q=koulutus").json()
+    found = {r["id"] for r in results}
+    assert set(compound_only) <= found
+    assert any(r["matched"] == "part of a word" for r in results)
+    page = get(datasette_with_plugins, "/haku?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert page.status_code == 200 and "<script>alert(1)" not in page.text and "&lt;script&gt;" in page.text
+
+
+def test_project_material_feed_and_sitemap_pages(datasette_with_plugins, harvested):
+    import sqlite3
+    from xml.etree import ElementTree
+
+    project = get(datasette_with_plugins, "/hanke/hyva-alku-lansirannikolla")
+    assert project.status_code == 200 and "Länsirannikon" in project.text
+    assert get(datasette_with_plugins, "/hanke/ei-ole").status_code == 404
+    conn = sqlite3.connect(harvested[0])
+    material_id = conn.execute("select id from materials where alternates != '[]' limit 1").fetchone()[0]
+    conn.close()
+    material = get(datasette_with_plugins, f"/aineisto/{material_id}")
+    assert (
+        material.status_code == 200
+        and "Miksi nämä tunnisteet?" in material.text
+        and "Muilla kielillä" in material.text
+    )
+    feed = ElementTree.fromstring(get(datasette_with_plugins, "/uudet.atom").content)
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 50
+    sitemap = ElementTree.fromstring(get(datasette_with_plugins, "/sitemap.xml").content)
+    assert len(sitemap) > 55 + 25
+    dashboard = get(datasette_with_plugins, "/kojelauta")
+    assert dashboard.status_code == 200 and dashboard.text.count("<svg") >= 5
