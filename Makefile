@@ -52,6 +52,7 @@ format: install
 bench: install
 	$(BIN)/python bench/tagging.py
 	$(BIN)/python bench/reharvest.py
+	$(BIN)/python bench/search.py
 
 # Rebuild the demo web's PDFs from demo/pdf-src (needs the DejaVu fonts).
 pdfs: install
