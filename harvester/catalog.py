@@ -55,6 +55,8 @@ MATERIAL_COLUMNS = {
     "missed_harvests": int,
     "tag_key": str,
     "updated_at": str,  # last change of content, tags or status (OAI-PMH datestamp)
+    "round": int,  # the pilot's call round (from projects), for faceting
+    "year": int,  # year published, where the material says
     "license": str,  # a licence code (CC BY 4.0 …) when the material states one
     "alternates": str,  # JSON list: canonical URLs of its declared language versions (hreflang)
     "archived_url": str,  # a Wayback Machine snapshot (harvested from it, or found for a dead link)
@@ -443,9 +445,14 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             "kept the others active (a redesign or a broken page?)"
         )
     counts = {"new": 0, "changed": 0, "unchanged": 0, "gone": 0}
+    rounds = dict(db.execute("select id, round from projects").fetchall())
     rows, locations = [], []
     for item in items:
         row = material_row(item)
+        # denormalised for facets: the pilot's call round and the year published
+        row["round"] = rounds.get(item.get("project_id"))
+        published = item.get("published") or ""
+        row["year"] = int(published[:4]) if published[:4].isdigit() else None
         previous = existing.get(item["id"])
         if previous:
             first_seen, content_hash, tag_key, updated_at, status_before = previous

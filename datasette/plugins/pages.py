@@ -29,6 +29,7 @@ FACET_NAMES = {
     "format": "Muoto · Format",
     "status": "Tila · Status",
     "round": "Hakukierros · Ansökningsomgång · Call round",
+    "year": "Vuosi · År · Year",
 }
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 MAX_RESULTS = 50
