@@ -62,9 +62,7 @@ def main() -> None:
             timings.sort()
             results[name] = (found_total / relevant_total, timings[len(timings) // 2] * 1000)
         conn.close()
-    print(
-        f"{len(WORDS)} base words over {len(texts)} materials; relevant: the word occurs anywhere in it"
-    )
+    print(f"{len(WORDS)} base words over {len(texts)} materials; relevant: the word occurs anywhere in it")
     for name, (recall, ms) in results.items():
         print(f"  {name:24} recall {recall:.3f}   median {ms:.2f} ms")
     exact, prefix, trigram = (results[name][0] for name in QUERIES)
