@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/tagging.py
 	$(BIN)/python bench/reharvest.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/discovery.py
 
 # Rebuild the demo web's PDFs from demo/pdf-src (needs the DejaVu fonts).
 pdfs: install

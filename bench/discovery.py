@@ -1,0 +1,82 @@
+"""Discovery: does the harvester find every material of a site and nothing else?
+
+Harvests the demo web on loopback with the production pipeline and compares the catalogue with the
+gold files (demo/gold/*.yml: every material, every non-material and out-of-scope page). Baseline: a
+harvester that catalogues every in-scope page and file it fetches (what a plain crawl gives).
+Usage: python bench/discovery.py      Prints precision and recall per site and overall.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from demo.server import DemoWeb  # noqa: E402
+from harvester.urls import canonicalize  # noqa: E402
+
+
+def main() -> None:
+    with DemoWeb(base_port=0) as web, tempfile.TemporaryDirectory() as tmp:
+        sources = Path(tmp) / "sources.yml"
+        sources.write_text(web.sources_yaml(), encoding="utf-8")
+        db = Path(tmp) / "catalog.db"
+        command = ["harvest", "--sources", str(sources), "--db", str(db), "--delay", "0"]
+        subprocess.run(
+            [sys.executable, "-m", "harvester.cli", *command], check=True, capture_output=True, cwd=REPO
+        )
+        conn = sqlite3.connect(db)
+        catalogued = {row[0]: row[1] for row in conn.execute("select url, source_id from materials")}
+        conn.close()
+        fetched = {(site, path) for site, method, path in web.requests if method == "GET"}
+        gold = {}
+        for path in sorted((REPO / "demo" / "gold").glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            origin = web.origin(data["site"])
+            gold[data["site"]] = {
+                "materials": {
+                    canonicalize(m["path"] if m["path"].startswith("http") else origin + m["path"])
+                    for m in data.get("materials") or []
+                },  # fmt: skip
+                "others": {canonicalize(origin + e["path"]) for e in data.get("non_materials") or []},
+                "origin": origin,
+            }
+    print(f"{'site':15} {'gold':>5} {'found':>6} {'precision':>10} {'recall':>7}   baseline precision")
+    totals = [0, 0, 0, 0]
+    for site, g in gold.items():
+        found = {url for url in catalogued if url.startswith(g["origin"] + "/") or url in g["materials"]}
+        hits = len(found & g["materials"])
+        # Baseline: every fetched in-scope page and file of the site would be catalogued.
+        baseline = len(
+            {canonicalize(g["origin"] + p) for s, p in fetched if s == site}
+            - {canonicalize(g["origin"] + "/robots.txt")}
+        )
+        precision = hits / len(found) if found else 1.0
+        recall = hits / len(g["materials"]) if g["materials"] else 1.0
+        base_precision = len(g["materials"]) / baseline if baseline else 1.0
+        print(
+            f"{site:15} {len(g['materials']):5d} {len(found):6d} {precision:10.3f} {recall:7.3f}"
+            f"   {base_precision:.3f}"
+        )
+        totals = [
+            totals[0] + hits,
+            totals[1] + len(found),
+            totals[2] + len(g["materials"]),
+            totals[3] + baseline,
+        ]
+    precision, recall = totals[0] / totals[1], totals[0] / totals[2]
+    print(
+        f"discovery precision={precision:.3f} recall={recall:.3f}"
+        f" baseline_precision={totals[2] / totals[3]:.3f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
