@@ -21,6 +21,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
 from harvester.extract.html import clean, extract_html
+from harvester.extract.office import OfficeError, extract_office
 from harvester.extract.pdf import PdfError, extract_pdf
 from harvester.items import Material
 from harvester.registry import Source
@@ -47,6 +48,7 @@ def decode_html(body: bytes, content_type: str) -> str:
         return body.decode("cp1252", errors="replace")
 
 
+OFFICE_FORMATS = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}
 LANGUAGE_ROOTS = {
     "selkosuomi",
     "selkokieli",
@@ -266,10 +268,10 @@ class SiteSpider(scrapy.Spider):
             hreflang={},
             **({"license": response.meta["license"]} if response.meta.get("license") else {}),
         )
-        if fmt == "pdf":
+        if fmt == "pdf" or fmt in OFFICE_FORMATS:  # audio, video and old binary formats keep their link text
             try:
-                doc = extract_pdf(response.body)
-            except PdfError as exc:
+                doc = extract_pdf(response.body) if fmt == "pdf" else extract_office(response.body, fmt)
+            except (PdfError, OfficeError) as exc:
                 self.record_error(url, str(exc), response.meta.get("referrer"))
             else:
                 item.update(
