@@ -67,15 +67,61 @@ def build(spec: dict, out: Path) -> None:
     pdf.output(str(out))
 
 
+def build_docx(spec: dict, out: Path) -> None:
+    """A minimal Word document (WordprocessingML in a zip), with heading styles and core properties."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    styles = {"h1": "Heading1", "h2": "Heading2"}
+    paragraphs = []
+    for block in spec.get("blocks") or []:
+        ((kind, text),) = block.items()
+        style = f'<w:pPr><w:pStyle w:val="{styles[kind]}"/></w:pPr>' if kind in styles else ""
+        prefix = "• " if kind == "li" else ""
+        paragraphs.append(
+            f'<w:p>{style}<w:r><w:t xml:space="preserve">{escape(prefix + str(text))}</w:t></w:r></w:p>'
+        )
+    ooxml = "http://schemas.openxmlformats.org"
+    head = '<?xml version="1.0" encoding="UTF-8"?>'
+    document = (
+        f'{head}<w:document xmlns:w="{ooxml}/wordprocessingml/2006/main"><w:body>'
+        f"{''.join(paragraphs)}</w:body></w:document>"
+    )
+    props = {"title": spec.get("meta_title"), "creator": spec.get("author"), "language": spec.get("lang")}
+    core = (
+        f'{head}<cp:coreProperties xmlns:cp="{ooxml}/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        + "".join(f"<dc:{key}>{escape(value or '')}</dc:{key}>" for key, value in props.items())
+        + "</cp:coreProperties>"
+    )
+    main_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+    core_type = "application/vnd.openxmlformats-package.core-properties+xml"
+    types = (
+        f'{head}<Types xmlns="{ooxml}/package/2006/content-types">'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>'
+        f'<Override PartName="/docProps/core.xml" ContentType="{core_type}"/></Types>'
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, text in (
+            ("[Content_Types].xml", types),
+            ("word/document.xml", document),
+            ("docProps/core.xml", core),
+        ):
+            info = zipfile.ZipInfo(name, date_time=(2018, 3, 15, 12, 0, 0))  # reproducible output
+            package.writestr(info, text)
+
+
 def main() -> None:
     count = 0
     for src in sorted((DEMO_DIR / "pdf-src").glob("*/*.yml")):
         spec = yaml.safe_load(src.read_text(encoding="utf-8"))
         out = DEMO_DIR / "sites" / src.parent.name / spec["output"]
-        build(spec, out)
+        (build_docx if out.suffix == ".docx" else build)(spec, out)
         count += 1
         print(f"{out.relative_to(DEMO_DIR)}")
-    print(f"{count} PDFs built")
+    print(f"{count} documents built")
 
 
 if __name__ == "__main__":
