@@ -111,6 +111,8 @@ def test_pdf_real_metadata_title_is_kept():
     "title",
     [
         "Microsoft Word - Dokumentti1",
+        "Asiakirja1",
+        "Dokument2",
         "Untitled",
         "esite_kotona_suomessa_A5_painoon",
         "Esitys1",
