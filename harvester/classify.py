@@ -55,6 +55,11 @@ def _segments(url: str) -> list[str]:
 def decide(item: dict) -> tuple[bool, str]:
     """(is_material, reason) for one harvested item."""
     kind = item.get("kind")
+    hint = (item.get("page_signals") or {}).get("hint")
+    if hint == "excluded":
+        return False, "excluded by the source's hints"
+    if hint == "material":
+        return True, "a material by the source's hints"
     if kind == "embed":
         return True, "video embed on an in-scope page"
     if kind == "file":

@@ -111,3 +111,54 @@ def test_response_redirected_out_of_scope_yields_nothing():
     spider = make_spider(HUB)
     requests, items = run(spider, file_response("liferay_page.html", "https://hub.example.fi/etusivu"))
     assert requests == [] and items == []
+
+
+def test_source_hints_override_the_heuristics():
+    from harvester.classify import decide
+    from harvester.pipelines.normalise import NormalisePipeline
+
+    source = Source(
+        id="vihjeet",
+        name="Hints",
+        start_urls=("https://hanke.example.fi/",),
+        scope=("https://hanke.example.fi/",),
+        material_patterns=(r"/hankkeesta/",),
+        exclude_patterns=(r"cv-pohja\.docx$",),
+        materials_selector="div.entry-content p",
+    )
+    spider = make_spider(source)
+    requests, items = run(spider, file_response("wp_page.html", "https://hanke.example.fi/opas-tyonhakuun/"))
+    assert "https://hanke.example.fi/wp-content/uploads/2019/03/opas-tyonhakuun.pdf" in spider.listed
+    assert (
+        spider.hint("https://hanke.example.fi/hankkeesta/") == "material"
+    )  # an about page, but the source says so
+    assert spider.hint("https://hanke.example.fi/wp-content/uploads/2019/03/cv-pohja.docx") == "excluded"
+    about = {
+        "kind": "page", "url": "https://hanke.example.fi/hankkeesta/", "title": "Hankkeesta",
+        "page_signals": {"word_count": 10, "hint": spider.hint("https://hanke.example.fi/hankkeesta/")},
+    }  # fmt: skip
+    assert decide(NormalisePipeline().process_item(about)) == (True, "a material by the source's hints")
+    excluded = {
+        "kind": "file",
+        "url": "https://hanke.example.fi/x.docx",
+        "page_signals": {"hint": "excluded"},
+    }
+    assert decide(excluded) == (False, "excluded by the source's hints")
+
+
+def test_hints_are_validated(tmp_path):
+    import pytest
+
+    from harvester.registry import RegistryError, load_sources
+
+    path = tmp_path / "sources.yml"
+    path.write_text(
+        "sources:\n  - {id: a, name: A, start_urls: ['https://a.fi/'], material_patterns: ['(']}\n"
+    )
+    with pytest.raises(RegistryError, match="not a regular expression"):
+        load_sources(path)
+    path.write_text(
+        "sources:\n  - {id: a, name: A, start_urls: ['https://a.fi/'], materials_selector: 'div[['}\n"
+    )
+    with pytest.raises(RegistryError, match="not a CSS selector"):
+        load_sources(path)

@@ -19,7 +19,8 @@ from .html import clean, primary_language
 MAX_PAGES = 60
 MAX_CHARS = 200_000
 USELESS_TITLE = re.compile(
-    r"^(microsoft (word|powerpoint|excel)\s*-|untitled|nimetön|namnlös|dokumentti\s*\d*$|asiakirja\s*\d*$|dokument\s*\d*$|document\s*\d*$|"
+    r"^(microsoft (word|powerpoint|excel)\s*-|untitled|nimetön|namnlös|"
+    r"dokumentti\s*\d*$|asiakirja\s*\d*$|dokument\s*\d*$|document\s*\d*$|"
     r"esitys\d*$|presentation\d*$|slide \d+$|\S+\.(docx?|pptx?|odt|pdf|indd)$|\S*_\S*$)",
     re.I,
 )

@@ -18,7 +18,11 @@ REGISTRY_DIR = Path(__file__).parent
 PROJECTS_FILE = REGISTRY_DIR / "projects.yml"
 SOURCES_FILE = REGISTRY_DIR / "sources.yml"
 
-SOURCE_KEYS = {"id", "name", "project", "start_urls", "scope", "platform", "note", "wayback"}
+SOURCE_KEYS = {
+    "id", "name", "project", "start_urls", "scope", "platform", "note", "wayback",
+    "material_patterns", "exclude_patterns", "materials_selector", "sitemaps", "spider",
+}  # fmt: skip
+SPIDERS = ("site", "eura", "oaipmh")
 REQUIRED_SOURCE_KEYS = {"id", "name", "start_urls"}
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -37,6 +41,12 @@ class Source:
     platform: str | None = None
     note: str | None = None
     wayback: bool = False  # a dead site: harvest its latest Wayback Machine snapshots instead
+    # Per-source hints that override the heuristics (regular expressions over URLs, a CSS selector).
+    material_patterns: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    materials_selector: str | None = None
+    sitemaps: tuple[str, ...] = ()  # XML sitemaps to read besides following links
+    spider: str = "site"  # site | eura (register pages → projects) | oaipmh (an OAI-PMH repository)
 
     @property
     def hosts(self) -> set[str]:
@@ -138,6 +148,36 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
                 raise RegistryError(f"{where}: start URL {url} is outside the source's scope")
         if not isinstance(entry.get("wayback", False), bool):
             raise RegistryError(f"{where}: wayback must be true or false")
+        patterns = {}
+        for key in ("material_patterns", "exclude_patterns"):
+            values = entry.get(key) or []
+            if isinstance(values, str) or not isinstance(values, list):
+                raise RegistryError(f"{where}: {key} must be a list of regular expressions")
+            for value in values:
+                try:
+                    re.compile(value)
+                except (re.error, TypeError) as exc:
+                    raise RegistryError(
+                        f"{where}: {key}: {value!r} is not a regular expression ({exc})"
+                    ) from exc
+            patterns[key] = tuple(values)
+        selector = entry.get("materials_selector")
+        if selector is not None:
+            try:
+                from parsel.csstranslator import HTMLTranslator
+
+                HTMLTranslator().css_to_xpath(selector)
+            except Exception as exc:  # cssselect raises several error types
+                raise RegistryError(
+                    f"{where}: materials_selector {selector!r} is not a CSS selector"
+                ) from exc
+        sitemaps = entry.get("sitemaps") or []
+        if isinstance(sitemaps, str) or not isinstance(sitemaps, list):
+            raise RegistryError(f"{where}: sitemaps must be a list of URLs")
+        sitemaps = [_check_url(u, f"{where} sitemaps") for u in sitemaps]
+        spider = entry.get("spider", "site")
+        if spider not in SPIDERS:
+            raise RegistryError(f"{where}: spider must be one of {', '.join(SPIDERS)}, got {spider!r}")
         project = entry.get("project")
         if project is not None and project_ids is not None and project not in project_ids:
             raise RegistryError(f"{where}: unknown project {project!r} (not in projects.yml)")
@@ -151,6 +191,11 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
                 platform=entry.get("platform"),
                 note=entry.get("note"),
                 wayback=entry.get("wayback", False),
+                material_patterns=patterns["material_patterns"],
+                exclude_patterns=patterns["exclude_patterns"],
+                materials_selector=selector,
+                sitemaps=tuple(sitemaps),
+                spider=spider,
             )
         )
     if not sources:

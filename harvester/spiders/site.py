@@ -9,6 +9,7 @@ request by URL. Whether a page is a material is decided later in the pipelines.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -80,6 +81,9 @@ class SiteSpider(scrapy.Spider):
         self.link_texts: dict[str, list[str]] = {}
         self.query_variants: dict[str, set[str]] = {}
         self.errors: list[dict] = []
+        self.listed: set[str] = set()  # canonical URLs linked from the source's materials list (hint)
+        self.material_patterns = [re.compile(p) for p in source.material_patterns]
+        self.exclude_patterns = [re.compile(p) for p in source.exclude_patterns]
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -116,6 +120,9 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("aineistopankki/redirected_out_of_scope")
             return
         text = decode_html(response.body, content_type)
+        if self.source.materials_selector and isinstance(response, scrapy.http.TextResponse):
+            for href in response.css(self.source.materials_selector).css("a::attr(href)").getall():
+                self.listed.add(canonicalize(response.urljoin(href.strip())))
         try:
             page = extract_html(text, url)
         except (ValueError, etree.ParserError) as exc:
@@ -152,6 +159,7 @@ class SiteSpider(scrapy.Spider):
                 "is_post": page.is_post,
                 "is_scope_root": bool({canonical, declared} & self.roots)
                 or (len(segments) == 1 and segments[0].lower() in self.language_roots),
+                "hint": self.hint(url),
             },
         )
         for embed in page.embeds:
@@ -161,6 +169,7 @@ class SiteSpider(scrapy.Spider):
                 project_id=self.source.project,
                 kind="embed",
                 format="video",
+                page_signals={"hint": self.hint(embed)},
                 referrer=url,
                 link_texts=[],
                 fetched_at=now(),
@@ -208,6 +217,14 @@ class SiteSpider(scrapy.Spider):
         original, _ = original_url(response.url)
         return original, response.url
 
+    def hint(self, url: str) -> str | None:
+        """What the source's own hints say of a URL: 'excluded', 'material' or nothing."""
+        if any(p.search(url) for p in self.exclude_patterns):
+            return "excluded"
+        if any(p.search(url) for p in self.material_patterns) or canonicalize(url) in self.listed:
+            return "material"
+        return None
+
     def _query_allowed(self, url: str) -> bool:
         """Follow at most a few query-string variants of one path: paging and calendar traps are endless."""
         parts = urlsplit(canonicalize(url))
@@ -254,6 +271,7 @@ class SiteSpider(scrapy.Spider):
             project_id=self.source.project,
             kind="file",
             format=fmt,
+            page_signals={"hint": self.hint(url)},
             content_type=content_type.split(";")[0] or None,
             size_bytes=len(response.body),
             content_hash=hashlib.sha256(response.body).hexdigest(),
