@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from harvester.tagging import vocabulary
+from harvester.works import assign_works
 
 SCHEMA_VERSION = 1
 GONE_AFTER = 3  # a material missing from this many consecutive trustworthy harvests becomes 'gone'
@@ -54,6 +55,7 @@ MATERIAL_COLUMNS = {
     "last_run_id": int,
     "missed_harvests": int,
     "tag_key": str,
+    "work_id": str,  # the work (all language versions of one material) this version belongs to
     "updated_at": str,  # last change of content, tags or status (OAI-PMH datestamp)
     "round": int,  # the pilot's call round (from projects), for faceting
     "year": int,  # year published, where the material says
@@ -211,6 +213,8 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         ("materials", ["type"]),
         ("materials", ["status"]),
         ("materials", ["updated_at"]),
+        ("materials", ["work_id"]),
+        ("materials", ["content_hash"]),
         ("material_locations", ["url"]),
     ):
         db[table].create_index(columns, if_not_exists=True)
@@ -384,6 +388,18 @@ def projects_by_id(db: sqlite_utils.Database) -> dict[str, dict]:
     return {row["id"]: row for row in db.query("select * from projects")}
 
 
+def _same_file_elsewhere(db: sqlite_utils.Database, item: dict, source_id: str) -> str | None:
+    """The id of an active material from another source with byte-identical content (files only)."""
+    if item.get("kind") != "file" or not item.get("content_hash"):
+        return None
+    row = db.execute(
+        "select id from materials where content_hash = ? and kind = 'file' and status = 'active'"
+        " and source_id != ? and id != ? order by first_seen limit 1",
+        [item["content_hash"], source_id, item["id"]],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def publish_run(
     db: sqlite_utils.Database,
     run_id: int | None,
@@ -444,11 +460,23 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             f"yielded {len(set(ids))} materials where {previously_active} were active: "
             "kept the others active (a redesign or a broken page?)"
         )
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "gone": 0}
+    counts = {"new": 0, "changed": 0, "unchanged": 0, "gone": 0, "elsewhere": 0}
     rounds = dict(db.execute("select id, round from projects").fetchall())
+    works = assign_works(items)
     rows, locations = [], []
     for item in items:
+        elsewhere = _same_file_elsewhere(db, item, source_id)
+        if elsewhere:
+            # The same file is already catalogued from another site: one material, one more location.
+            counts["elsewhere"] += 1
+            db.execute("update materials set last_seen = ? where id = ?", [now, elsewhere])
+            for url in item.get("locations") or [item["url"]]:
+                locations.append(
+                    {"material_id": elsewhere, "url": url, "source_id": source_id, "last_seen": now}
+                )
+            continue
         row = material_row(item)
+        row["work_id"] = works.get(item["id"], item["id"])
         # denormalised for facets: the pilot's call round and the year published
         row["round"] = rounds.get(item.get("project_id"))
         published = item.get("published") or ""

@@ -72,11 +72,11 @@ def test_schema_and_vocabulary_tables(db):
 def test_upsert_is_idempotent_and_keeps_first_seen(db):
     run1 = start_run(db, "x.yml", 1)
     counts = harvest(db, run1, [material(1), material(2)])
-    assert counts == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0, "status": "ok"}
+    assert counts == {"new": 2, "changed": 0, "unchanged": 0, "gone": 0, "elsewhere": 0, "status": "ok"}
     first = db["materials"].get(f"{1:016x}")
     run2 = start_run(db, "x.yml", 1)
     counts = harvest(db, run2, [material(1), material(2, content_hash="new")])
-    assert counts == {"new": 0, "changed": 1, "unchanged": 1, "gone": 0, "status": "ok"}
+    assert counts == {"new": 0, "changed": 1, "unchanged": 1, "gone": 0, "elsewhere": 0, "status": "ok"}
     again = db["materials"].get(f"{1:016x}")
     assert again["first_seen"] == first["first_seen"] and again["last_run_id"] == run2
     assert db["materials"].count == 2 and db["material_locations"].count == 4
@@ -188,3 +188,36 @@ def material_row_for(n: int) -> dict:
     row = material_row(material(n))
     row.update(first_seen="2026-01-01T00:00:00Z", last_seen="2026-01-01T00:00:00Z", status="active")
     return row
+
+
+def test_the_same_file_on_two_sites_is_one_material_with_two_locations(db):
+    other = Source(id="s2", name="S2", project=None, start_urls=("https://b.fi/",), scope=("https://b.fi/",))
+    sync_registry(db, load_projects(), [SOURCE, other])
+    pdf = material(1, kind="file", format="pdf", url="https://a.fi/opas.pdf", content_hash="samebytes")
+    copy = material(2, kind="file", format="pdf", url="https://b.fi/files/opas.pdf", content_hash="samebytes",
+                    source_id="s2", locations=["https://b.fi/files/opas.pdf"])  # fmt: skip
+    publish_run(db, None, [{"source_id": "s1", "items": [pdf], "report": {}}])
+    counts = publish_run(db, None, [{"source_id": "s2", "items": [copy], "report": {}}])["s2"]
+    assert counts["elsewhere"] == 1 and db["materials"].count == 1
+    urls = {r["url"] for r in db["material_locations"].rows_where("material_id = ?", [pdf["id"]])}
+    assert "https://b.fi/files/opas.pdf" in urls
+
+
+def test_language_versions_share_a_work_id(db):
+    from harvester.works import assign_works
+
+    items = [
+        {"id": "a1", "url": "https://a.fi/files/esite_fi.pdf", "kind": "file"},
+        {"id": "a2", "url": "https://a.fi/files/esite_arabia.pdf", "kind": "file"},
+        {"id": "a3", "url": "https://a.fi/files/esite-somali.pdf", "kind": "file"},
+        {"id": "b1", "url": "https://a.fi/fi/opas/asuminen/", "kind": "page"},
+        {"id": "b2", "url": "https://a.fi/sv/opas/asuminen/", "kind": "page"},
+        {"id": "c1", "url": "https://a.fi/en/page/", "kind": "page", "alternates": ["https://a.fi/tiedote/"]},
+        {"id": "c2", "url": "https://a.fi/tiedote/", "kind": "page"},
+        {"id": "d1", "url": "https://a.fi/files/raportti.pdf", "kind": "file"},
+    ]
+    works = assign_works(items)
+    assert works["a1"] == works["a2"] == works["a3"] == "a1"
+    assert works["b1"] == works["b2"] == "b1"
+    assert works["c1"] == works["c2"] == "c1"
+    assert works["d1"] == "d1"

@@ -237,12 +237,13 @@ async def material_page(datasette, request):
     material = found[0]
     evidence = json.loads(material.get("tag_evidence") or "{}")
     alternates = json.loads(material.get("alternates") or "[]")
-    versions = []
-    if alternates:
-        marks = ",".join("?" * len(alternates))
-        versions = await _rows(
-            datasette, f"select id, title, languages from materials where url in ({marks})", alternates
-        )
+    marks = ",".join("?" * len(alternates)) or "null"
+    versions = await _rows(  # the same work in other languages
+        datasette,
+        f"select id, title, languages from materials where id != ? and status = 'active'"
+        f" and ((work_id is not null and work_id = ?) or url in ({marks})) order by title",
+        [material["id"], material.get("work_id"), *alternates],
+    )
     project = None
     if material.get("project_id"):
         project = (

@@ -113,9 +113,14 @@ def _json_list(value) -> list:
 
 
 def group_works(rows: list[dict]) -> list[list[dict]]:
-    """Materials that declare each other as language versions (hreflang) form one work."""
+    """Language versions of one material form one work: by the catalogue's work_id (hreflang, file-name
+    language suffixes, parallel language paths), and by hreflang among rows that have none."""
     by_url = {row["url"]: row for row in rows}
     parent = {row["url"]: row["url"] for row in rows}
+    first_of_work: dict[str, str] = {}
+    for row in rows:
+        if row.get("work_id"):
+            first_of_work.setdefault(row["work_id"], row["url"])
 
     def find(url: str) -> str:
         while parent[url] != url:
@@ -127,6 +132,8 @@ def group_works(rows: list[dict]) -> list[list[dict]]:
         for other in _json_list(row.get("alternates")):
             if other in by_url:
                 parent[find(other)] = find(row["url"])
+        if row.get("work_id"):
+            parent[find(row["url"])] = find(first_of_work[row["work_id"]])
     works: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         works[find(row["url"])].append(row)

@@ -1,0 +1,68 @@
+"""Language versions: translations of one material grouped into one work (`work_id`).
+
+Evidence, strongest first: the pages name each other as hreflang alternates; files whose names differ
+only by a language suffix (opas_fi.pdf, opas_ar.pdf, esite-somali.pdf); pages on parallel language paths
+(/fi/x/ and /sv/x/). The work's id is the smallest material id in the group, so it is stable while the
+group is.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+LANGUAGE_WORDS = (
+    "fi|fin|suomi|finnish|sv|se|swe|svenska|ruotsi|swedish|en|eng|english|englanti|ar|ara|arabia|arabic|"
+    "so|som|somali|ru|rus|venaja|russian|fa|fas|per|persia|farsi|dari|ti|tir|tigrinja|tigrinya|ckb|ku|kurdi|"
+    "sorani|et|est|viro|uk|ukr|ukraina|tr|turkki|es|espanja|fr|ranska|selko|selkosuomi|plain|lattlast"
+)
+FILE_SUFFIX = re.compile(rf"^(?P<base>.+?)[-_.](?:{LANGUAGE_WORDS})$", re.I)
+PATH_LANGUAGE = re.compile(rf"^(?:{LANGUAGE_WORDS})$", re.I)
+
+
+def _file_key(url: str) -> str | None:
+    parts = urlsplit(url)
+    folder, _, name = parts.path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    match = FILE_SUFFIX.match(stem) if dot else None
+    return f"file:{parts.netloc}{folder}/{match.group('base').lower()}.{ext.lower()}" if match else None
+
+
+def _path_key(url: str) -> str | None:
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    for i, segment in enumerate(segments):
+        if PATH_LANGUAGE.match(segment) and len(segments) > i + 1:
+            rest = "/".join(segments[:i] + ["*"] + segments[i + 1 :])
+            return f"path:{parts.netloc}/{rest}"
+    return None
+
+
+def assign_works(items: list[dict]) -> dict[str, str]:
+    """material id -> work id for a harvest's items (a material alone is its own work)."""
+    parent = {item["id"]: item["id"] for item in items}
+    by_url = {item["url"]: item["id"] for item in items}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    keyed: dict[str, str] = {}
+    for item in items:
+        for other in item.get("alternates") or []:
+            if other in by_url:
+                union(item["id"], by_url[other])
+        key = _file_key(item["url"]) if item.get("kind") == "file" else _path_key(item["url"])
+        if key:
+            if key in keyed:
+                union(item["id"], keyed[key])
+            else:
+                keyed[key] = item["id"]
+    return {item["id"]: find(item["id"]) for item in items}
