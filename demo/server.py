@@ -182,6 +182,8 @@ class DemoWeb:
                 data = path.read_bytes()
                 if data[:5] == b"%PDF-":
                     ctype = "application/pdf"
+                elif data.lstrip()[:1] in (b"[", b"{"):
+                    ctype = "application/json"  # a REST API response (WordPress /wp-json/)
                 elif path.suffix in ("", ".html", ".htm") or path.name == "index.html":
                     ctype = "text/html; charset=utf-8"
                 else:

@@ -140,3 +140,17 @@ def snapshot(db) -> list[tuple]:
     ).fetchall()
     conn.close()
     return rows + locations
+
+
+def test_wordpress_api_and_sitemap_find_what_no_page_links(harvested, demo_web):
+    origin = demo_web.origin("lansirannikko")
+    rows = materials(harvested[0])
+    arabic = rows[canonicalize(origin + "/wp-content/uploads/2017/08/tervetuloa-lansirannikolle-opas_ar.pdf")]
+    assert arabic["title"] == "دليل الوافدين الجدد إلى الساحل الغربي"  # in reading order, from the API
+    assert "/wp-json/wp/v2/media" in arabic["referrer"]
+    asked = {path for site, method, path in demo_web.requests if site == "lansirannikko"}
+    assert {"/wp-sitemap.xml", "/wp-sitemap-posts-page-1.xml"} <= asked
+    assert any(path.startswith("/wp-json/wp/v2/pages") for path in asked)
+    assert not any(
+        "wp-json" in path for site, _, path in demo_web.requests if site == "osterbotten"
+    )  # path-scoped

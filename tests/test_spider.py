@@ -8,6 +8,7 @@ from scrapy.utils.test import get_crawler
 
 from harvester.registry import Source
 from harvester.spiders.site import SiteSpider
+from harvester.urls import canonicalize
 
 SOURCE = Source(
     id="esimerkki",
@@ -162,3 +163,45 @@ def test_hints_are_validated(tmp_path):
     )
     with pytest.raises(RegistryError, match="not a CSS selector"):
         load_sources(path)
+
+
+def test_wordpress_media_api_and_sitemaps_on_saved_responses():
+    from scrapy.http import TextResponse
+
+    site = REPO / "demo" / "sites" / "lansirannikko"
+    source = Source(id="wp", name="WP", start_urls=("https://wp.example.fi/",), scope=("https://wp.example.fi/",),
+                    platform="wordpress")  # fmt: skip
+    spider = make_spider(source)
+    starts = [r.url for r in spider.discovery_requests()]
+    assert starts == [
+        "https://wp.example.fi/wp-json/wp/v2/media?per_page=100&page=1",
+        "https://wp.example.fi/wp-json/wp/v2/pages?per_page=100&page=1",
+        "https://wp.example.fi/wp-sitemap.xml",
+    ]
+
+    def saved(name, url, ctype, headers=None):
+        body = (
+            (site / name)
+            .read_text(encoding="utf-8")
+            .replace("{{site:lansirannikko}}", "https://wp.example.fi")
+        )
+        return TextResponse(
+            url, body=body.encode(), encoding="utf-8", headers={"Content-Type": ctype, **(headers or {})}
+        )
+
+    media = list(
+        spider.parse_wp_media(
+            saved("wp-json/wp/v2/media", starts[0], "application/json", {"X-WP-TotalPages": "2"})
+        )
+    )
+    files = [r for r in media if r.callback == spider.parse_file]
+    assert len(files) == 3  # the JPEG is skipped
+    assert [r for r in media if "page=2" in r.url]  # the next page of the API
+    assert spider.link_texts[canonicalize(files[2].url)] == ["دليل الوافدين الجدد إلى الساحل الغربي"]
+    index = list(spider.parse_sitemap(saved("wp-sitemap.xml", starts[2], "application/xml")))
+    assert [r.url for r in index] == ["https://wp.example.fi/wp-sitemap-posts-page-1.xml"]
+    pages = list(spider.parse_sitemap(saved("wp-sitemap-posts-page-1.xml", index[0].url, "application/xml")))
+    assert "https://wp.example.fi/nain-haet-asuntoa/" in [r.url for r in pages]
+    scoped = make_spider(Source(id="p", name="P", start_urls=("https://org.fi/hanke/",), scope=("https://org.fi/hanke/",),
+                                platform="wordpress"))  # fmt: skip
+    assert list(scoped.discovery_requests()) == []  # only a whole-site source asks the site's API

@@ -20,6 +20,14 @@ def fallback_title(url: str) -> str:
     return clean(re.sub(r"[+_-]+", " ", name)) or url
 
 
+RTL_LETTERS = re.compile(r"[\u0590-\u08FF\uFB1D-\uFEFC]")
+
+
+def is_rtl(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and len(RTL_LETTERS.findall(text)) > len(letters) / 2
+
+
 class NormalisePipeline:
     def process_item(self, item, spider=None):
         declared = item.get("canonical_url")
@@ -42,4 +50,8 @@ class NormalisePipeline:
         item["link_texts"] = link_texts
         if not item.get("title"):
             item["title"] = link_texts[0] if link_texts else fallback_title(item["url"])
+        elif item.get("kind") == "file" and is_rtl(item["title"]):
+            # PDF text of right-to-left scripts comes out in visual order; a link text in the same
+            # script (from a page or the WordPress media API) is in reading order.
+            item["title"] = next((t for t in link_texts if is_rtl(t)), item["title"])
         return item

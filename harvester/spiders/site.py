@@ -9,6 +9,7 @@ request by URL. Whether a page is a material is decided later in the pipelines.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -103,6 +104,82 @@ class SiteSpider(scrapy.Spider):
     async def start(self):
         for url in self.source.start_urls:
             yield self.request(url, self.parse)
+        for request in self.discovery_requests():
+            yield request
+
+    # -- structured discovery: WordPress REST API, XML sitemaps ----------------------------
+    def discovery_requests(self):
+        """A WordPress site scoped to its whole origin lists its uploads and pages in /wp-json/ and
+        /wp-sitemap.xml (uploads that no page links are found only there); sitemaps named in the
+        sources file are read for every source."""
+        for url in self.source.sitemaps:
+            yield self.request(url, self.parse_sitemap, discovery=True)
+        if self.source.platform != "wordpress" or self.source.wayback:
+            return
+        for prefix in self.source.scope:
+            parts = urlsplit(prefix)
+            if parts.path.strip("/"):
+                continue  # a project under part of a site: the site's API lists other people's files
+            origin = f"{parts.scheme}://{parts.netloc}"
+            yield self.request(
+                f"{origin}/wp-json/wp/v2/media?per_page=100&page=1", self.parse_wp_media, discovery=True
+            )
+            yield self.request(
+                f"{origin}/wp-json/wp/v2/pages?per_page=100&page=1", self.parse_wp_pages, discovery=True
+            )
+            yield self.request(f"{origin}/wp-sitemap.xml", self.parse_sitemap, discovery=True)
+
+    def _json(self, response) -> list:
+        try:
+            data = json.loads(
+                response.text if isinstance(response, scrapy.http.TextResponse) else response.body
+            )
+        except ValueError as exc:
+            self.record_error(response.url, f"not JSON: {exc}")
+            return []
+        return data if isinstance(data, list) else []
+
+    def _next_wp_page(self, response, callback):
+        page = int(re.search(r"[?&]page=(\d+)", response.url).group(1)) if "page=" in response.url else 1
+        total = int(response.headers.get("X-WP-TotalPages", b"1") or 1)
+        if page < min(total, 50):
+            yield self.request(
+                re.sub(r"page=\d+", f"page={page + 1}", response.url), callback, discovery=True
+            )
+
+    def parse_wp_media(self, response):
+        for media in self._json(response):
+            url = (media.get("source_url") or "").strip()
+            title = clean(re.sub(r"<[^>]+>", "", (media.get("title") or {}).get("rendered") or ""))
+            if url and file_format(url) and urlsplit(url).netloc.lower() in self.allowed_hosts:
+                self._remember_link_text(url, title)
+                yield self.request(url, self.parse_file, referrer=response.url, link_text=title)
+        yield from self._next_wp_page(response, self.parse_wp_media)
+
+    def parse_wp_pages(self, response):
+        for page in self._json(response):
+            url = (page.get("link") or "").strip()
+            if url and in_scope(url, self.source.scope) and self._query_allowed(url):
+                yield self.request(url, self.parse, referrer=response.url)
+        yield from self._next_wp_page(response, self.parse_wp_pages)
+
+    def parse_sitemap(self, response):
+        try:
+            root = etree.fromstring(response.body, etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError as exc:
+            self.record_error(response.url, f"unreadable sitemap: {exc}")
+            return
+        for loc in root.xpath("//*[local-name()='sitemap']/*[local-name()='loc']/text()"):
+            if urlsplit(loc.strip()).netloc.lower() in self.allowed_hosts:
+                yield self.request(loc.strip(), self.parse_sitemap, discovery=True)
+        for loc in root.xpath("//*[local-name()='url']/*[local-name()='loc']/text()"):
+            url = loc.strip()
+            if is_skippable(url) or not in_scope(url, self.source.scope):
+                continue
+            if file_format(url):
+                yield self.request(url, self.parse_file, referrer=response.url)
+            elif self._query_allowed(url):
+                yield self.request(url, self.parse, referrer=response.url)
 
     # -- pages ---------------------------------------------------------------------------
     def parse(self, response):
@@ -303,6 +380,10 @@ class SiteSpider(scrapy.Spider):
     # -- failures ------------------------------------------------------------------------
     def on_error(self, failure):
         request = failure.request
+        if request.meta.get("discovery") and failure.check(HttpError):
+            # No REST API or sitemap on this site: an ordinary answer, not a fault.
+            self.crawler.stats.inc_value("aineistopankki/discovery_unavailable")
+            return
         if failure.check(HttpError):
             status = failure.value.response.status
             message = f"HTTP {status}"
