@@ -67,6 +67,14 @@ MATERIAL_COLUMNS = {
     "link_checked_at": str,
 }
 
+# Filled from the EURA2014 register (spider: eura) for the projects with an EURA code.
+PROJECT_REGISTER_COLUMNS = {
+    column: str
+    for column in (
+        "eura_start", "eura_end", "applicant", "applicant_business_id", "eura_partners", "website",
+        "eura_url", "eura_status", "eura_summary",
+    )
+}  # fmt: skip
 RUN_COLUMNS = {
     "id": int,
     "started_at": str,
@@ -150,6 +158,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
             "objectives_en": str,
             "results_fi": str,
             "results_en": str,
+            **PROJECT_REGISTER_COLUMNS,
         },
         pk="id",
         if_not_exists=True,
@@ -199,6 +208,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     )
     # Catalogues made by an earlier version get the columns added since (never removed or changed).
     for table, spec in (
+        ("projects", PROJECT_REGISTER_COLUMNS),
         ("materials", MATERIAL_COLUMNS),
         ("harvest_runs", RUN_COLUMNS),
         ("harvest_run_sources", RUN_SOURCE_COLUMNS),
@@ -411,6 +421,11 @@ def publish_run(
     """Write every source's harvest in ONE transaction: killed at any moment, the catalogue holds
     exactly the previous data or the new data. Returns the counts per source."""
     counts = {}
+    eura_columns = {
+        "eura_start": "start", "eura_end": "end", "applicant": "applicant",
+        "applicant_business_id": "applicant_business_id", "website": "website", "eura_url": "register_url",
+        "eura_status": "status", "eura_summary": "summary",
+    }  # fmt: skip
     # Fault injection for the kill test: a pause between sources inside the transaction.
     pause = float(os.environ.get("AINEISTOPANKKI_FAULT_PUBLISH_PAUSE", "0") or 0)
     with db.atomic():
@@ -418,6 +433,14 @@ def publish_run(
             counts[result["source_id"]] = _store_source(db, run_id, result, gone_after, shrink_threshold)
             if pause:
                 time.sleep(pause)
+        for result in results:  # EURA2014 register records complete the pilot projects they describe
+            for record in result.get("projects") or []:
+                update = {column: record.get(key) for column, key in eura_columns.items()}
+                update["eura_partners"] = json.dumps(record.get("partners") or [], ensure_ascii=False)
+                sets = ", ".join(f"{column} = ?" for column in update)
+                db.execute(
+                    f"update projects set {sets} where eura_code = ?", [*update.values(), record["eura_code"]]
+                )
         for url in sorted(excluded_urls or ()):  # a curator said it is not a material: retire it now
             db.execute(
                 "update materials set status = 'gone', updated_at = ? where url = ? and status = 'active'",

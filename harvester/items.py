@@ -58,6 +58,25 @@ class Material(scrapy.Item):
     locations = scrapy.Field()  # every URL the material was found at in this harvest
 
 
+class ProjectRecord(scrapy.Item):
+    """A project's record in the EURA2014 register; it updates the projects table, it is no material."""
+
+    register_url = scrapy.Field()
+    source_id = scrapy.Field()
+    eura_code = scrapy.Field()
+    name = scrapy.Field()
+    start = scrapy.Field()
+    end = scrapy.Field()
+    applicant = scrapy.Field()
+    applicant_business_id = scrapy.Field()
+    partners = scrapy.Field()
+    website = scrapy.Field()
+    contact_email = scrapy.Field()
+    place = scrapy.Field()
+    status = scrapy.Field()
+    summary = scrapy.Field()
+
+
 @lru_cache(maxsize=1)
 def material_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -154,3 +154,21 @@ def test_wordpress_api_and_sitemap_find_what_no_page_links(harvested, demo_web):
     assert not any(
         "wp-json" in path for site, _, path in demo_web.requests if site == "osterbotten"
     )  # path-scoped
+
+
+def test_eura_register_pages_complete_the_projects(harvested, demo_web):
+    conn = sqlite3.connect(harvested[0])
+    conn.row_factory = sqlite3.Row
+    project = dict(conn.execute("select * from projects where id = 'hyva-alku-lansirannikolla'").fetchone())
+    jyvaskyla = dict(conn.execute("select * from projects where eura_code = 'S20536'").fetchone())
+    conn.close()
+    assert project["eura_start"] == "2016-03-01" and project["eura_end"] == "2018-10-31"
+    assert (
+        project["applicant"] == "Länsirannikon Koulutus Oy"
+        and project["applicant_business_id"] == "2358253-3"
+    )
+    partners = json.loads(project["eura_partners"])
+    assert {"name": "Porin kaupunki", "business_id": "1632707-5"} in partners
+    assert project["website"] == demo_web.origin("lansirannikko") + "/"
+    assert project["eura_url"].endswith("projektikoodi=S20524")
+    assert jyvaskyla["website"] == "ww.jyvaskyla.fi"  # kept as the applicant typed it

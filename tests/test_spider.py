@@ -205,3 +205,30 @@ def test_wordpress_media_api_and_sitemaps_on_saved_responses():
     scoped = make_spider(Source(id="p", name="P", start_urls=("https://org.fi/hanke/",), scope=("https://org.fi/hanke/",),
                                 platform="wordpress"))  # fmt: skip
     assert list(scoped.discovery_requests()) == []  # only a whole-site source asks the site's API
+
+
+def test_eura_register_page_on_a_saved_response():
+    from harvester.spiders.eura import EuraSpider
+
+    source = Source(id="eura", name="EURA", start_urls=("https://eura.example.fi/rrtiepa/projektihaku.php",),
+                    scope=("https://eura.example.fi/rrtiepa/",), spider="eura")  # fmt: skip
+    crawler = get_crawler(EuraSpider)
+    spider = EuraSpider.from_crawler(crawler, source=source)
+    page = REPO / "demo" / "sites" / "eura" / "rrtiepa" / "projekti" / "S20856" / "index.html"
+    url = "https://eura.example.fi/rrtiepa/projekti.php?projektikoodi=S20856"
+    (record, *follow) = list(spider.parse(file_response(str(page), url)))
+    assert record["eura_code"] == "S20856" and record["name"] == "Vertaista vailla"
+    assert record["start"] and record["end"] and record["start"] < record["end"]
+    assert (
+        record["contact_email"] and "@" in record["contact_email"] and "(at)" not in record["contact_email"]
+    )
+    assert all(isinstance(r, scrapy.Request) for r in follow)
+    (search_page,) = [
+        p for p in (REPO / "demo" / "sites" / "eura" / "rrtiepa").rglob("projektihaku.php/index.html")
+    ]
+    items = [
+        o
+        for o in spider.parse(file_response(str(search_page), source.start_urls[0]))
+        if not isinstance(o, scrapy.Request)
+    ]
+    assert items == []  # the search page is no project record

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from harvester.classify import decide
+from harvester.items import Material
 
 
 class ClassifyPipeline:
@@ -16,6 +17,8 @@ class ClassifyPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item, spider=None):
+        if not isinstance(item, Material):  # project records pass through to the store
+            return item
         is_material, reason = decide(item)
         if not is_material:
             if self.stats is not None:

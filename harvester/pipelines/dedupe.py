@@ -11,6 +11,8 @@ import re
 
 from scrapy.exceptions import DropItem
 
+from harvester.items import Material
+
 
 def url_quality(url: str) -> tuple:
     """Lower is better: no query, no '-2' duplicate slug, shorter."""
@@ -23,6 +25,8 @@ class DedupePipeline:
         self.by_hash: dict[tuple, dict] = {}
 
     def process_item(self, item, spider=None):
+        if not isinstance(item, Material):  # project records pass through to the store
+            return item
         existing = self.by_id.get(item["id"])
         if existing is None and item.get("content_hash") and item.get("kind") != "embed":
             existing = self.by_hash.get((item["source_id"], item["content_hash"]))

@@ -6,6 +6,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from harvester.extract.html import clean
+from harvester.items import Material
 from harvester.urls import canonicalize, material_id
 
 
@@ -30,6 +31,8 @@ def is_rtl(text: str) -> bool:
 
 class NormalisePipeline:
     def process_item(self, item, spider=None):
+        if not isinstance(item, Material):  # project records pass through to the store
+            return item
         declared = item.get("canonical_url")
         # rel=canonical is trusted only within the same host: a page cannot claim another site's identity.
         if declared and urlsplit(declared).netloc == urlsplit(item["url"]).netloc:

@@ -14,7 +14,7 @@ import jsonschema
 from scrapy import signals
 
 from harvester.catalog import utcnow
-from harvester.items import validate_material
+from harvester.items import ProjectRecord, validate_material
 
 # run id -> one result per source: {"source_id", "items", "report"}
 COLLECTED: dict[object, list[dict]] = defaultdict(list)
@@ -30,6 +30,7 @@ class StorePipeline:
         self.run_id = run_id
         self.stats = stats
         self.items: list = []
+        self.projects: list[dict] = []
         self.started_at = utcnow()
 
     @classmethod
@@ -40,6 +41,9 @@ class StorePipeline:
         return pipeline
 
     def process_item(self, item, spider=None):
+        if isinstance(item, ProjectRecord):
+            self.projects.append(dict(item))
+            return item
         try:
             validate_material(item)
         except jsonschema.ValidationError as exc:
@@ -64,6 +68,7 @@ class StorePipeline:
             {
                 "source_id": spider.source.id,
                 "items": [dict(i) for i in self.items],
+                "projects": self.projects,
                 "report": {
                     "status": status,
                     "started_at": self.started_at,

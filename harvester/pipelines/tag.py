@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from harvester import curation
+from harvester.items import Material
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.language import identify
 from harvester.tagging.plain_language import plain_language
@@ -139,6 +140,8 @@ class TagPipeline:
         return pipeline
 
     def process_item(self, item, spider=None):
+        if not isinstance(item, Material):  # project records pass through to the store
+            return item
         spider = spider or self.crawler.spider
         project = self.projects.get(item.get("project_id"))
         tag_or_reuse(item, project, getattr(spider, "previous_tags", {}), getattr(spider, "curation", None))
