@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from harvester.tagging import vocabulary
+from harvester.urls import canonicalize
 from harvester.works import assign_works
 
 SCHEMA_VERSION = 1
@@ -56,6 +57,7 @@ MATERIAL_COLUMNS = {
     "missed_harvests": int,
     "tag_key": str,
     "work_id": str,  # the work (all language versions of one material) this version belongs to
+    "in_aoe": str,  # the AOE identifier when aoe.fi already holds the material (an OAI-PMH source)
     "updated_at": str,  # last change of content, tags or status (OAI-PMH datestamp)
     "round": int,  # the pilot's call round (from projects), for faceting
     "year": int,  # year published, where the material says
@@ -410,6 +412,20 @@ def _same_file_elsewhere(db: sqlite_utils.Database, item: dict, source_id: str) 
     return row[0] if row else None
 
 
+def _mark_in_repository(db: sqlite_utils.Database, records: list[dict]) -> None:
+    """Set in_aoe (the repository's identifier) on materials found at a record's URLs; a full listing
+    replaces the previous marks, so a material AOE has dropped loses its mark."""
+    db.execute("update materials set in_aoe = null where in_aoe is not null")
+    for record in records:
+        for url in record.get("urls") or []:
+            canonical = canonicalize(url)
+            db.execute(
+                "update materials set in_aoe = ? where url = ? or id in"
+                " (select material_id from material_locations where url in (?, ?))",
+                [record["identifier"], canonical, canonical, url],
+            )
+
+
 def publish_run(
     db: sqlite_utils.Database,
     run_id: int | None,
@@ -441,6 +457,9 @@ def publish_run(
                 db.execute(
                     f"update projects set {sets} where eura_code = ?", [*update.values(), record["eura_code"]]
                 )
+        for result in results:  # AOE over OAI-PMH: which materials AOE already holds
+            if result.get("repository") and result.get("report", {}).get("status") in ("ok", "partial"):
+                _mark_in_repository(db, result["repository"])
         for url in sorted(excluded_urls or ()):  # a curator said it is not a material: retire it now
             db.execute(
                 "update materials set status = 'gone', updated_at = ? where url = ? and status = 'active'",

@@ -90,6 +90,7 @@ def harvest(args) -> int:
     from harvester.curation import load_curation
     from harvester.pipelines.store import collected
     from harvester.spiders.eura import EuraSpider
+    from harvester.spiders.oaipmh import OaiPmhSpider
     from harvester.spiders.site import SiteSpider
 
     try:
@@ -118,7 +119,8 @@ def harvest(args) -> int:
     process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects))
     progress = Progress(len(sources))
     for source in sources:
-        crawler = process.create_crawler(EuraSpider if source.spider == "eura" else SiteSpider)
+        spider_class = {"eura": EuraSpider, "oaipmh": OaiPmhSpider}.get(source.spider, SiteSpider)
+        crawler = process.create_crawler(spider_class)
         crawler.signals.connect(progress.source_done(crawler), signal=signals.spider_closed, weak=False)
         process.crawl(
             crawler, source=source, previous_tags=previous_tags(db, source.id), curation=corrections

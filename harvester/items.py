@@ -77,6 +77,15 @@ class ProjectRecord(scrapy.Item):
     summary = scrapy.Field()
 
 
+class RepositoryRecord(scrapy.Item):
+    """A record of another repository (AOE over OAI-PMH): its identifier and the URLs it links."""
+
+    identifier = scrapy.Field()
+    urls = scrapy.Field()
+    title = scrapy.Field()
+    source_id = scrapy.Field()
+
+
 @lru_cache(maxsize=1)
 def material_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -55,7 +55,11 @@ async def readiness(datasette, request):
     db = datasette.get_database(database)
     rows = [dict(r) for r in (await db.execute("select id from materials where status = 'active'")).rows]
     records = await _records(datasette, database, rows)
-    blocked = sorted((r for r in records if not r["aoeReady"]), key=lambda r: (r["aoeProblems"], _title(r)))
+    in_aoe = [r for r in records if r["aineistopankki"].get("inAoe")]
+    blocked = sorted(
+        (r for r in records if not r["aoeReady"] and not r["aineistopankki"].get("inAoe")),
+        key=lambda r: (r["aoeProblems"], _title(r)),
+    )
     if request.url_vars.get("format") == "json":
         return Response.json(
             [

@@ -225,6 +225,7 @@ def record(work: list[dict], project: dict | None) -> dict:
             "type": kind,
             "phases": phases,
             "audiences": audiences,
+            "inAoe": next((row["in_aoe"] for row in work if row.get("in_aoe")), None),
         },
     }
     issues = problems(result)

@@ -17,7 +17,7 @@ class ClassifyPipeline:
         return cls(crawler.stats)
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # project records pass through to the store
+        if not isinstance(item, Material):  # register and repository records go straight to the store
             return item
         is_material, reason = decide(item)
         if not is_material:

@@ -25,7 +25,7 @@ class DedupePipeline:
         self.by_hash: dict[tuple, dict] = {}
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # project records pass through to the store
+        if not isinstance(item, Material):  # register and repository records go straight to the store
             return item
         existing = self.by_id.get(item["id"])
         if existing is None and item.get("content_hash") and item.get("kind") != "embed":

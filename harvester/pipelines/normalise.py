@@ -31,7 +31,7 @@ def is_rtl(text: str) -> bool:
 
 class NormalisePipeline:
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # project records pass through to the store
+        if not isinstance(item, Material):  # register and repository records go straight to the store
             return item
         declared = item.get("canonical_url")
         # rel=canonical is trusted only within the same host: a page cannot claim another site's identity.

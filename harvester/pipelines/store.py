@@ -14,7 +14,7 @@ import jsonschema
 from scrapy import signals
 
 from harvester.catalog import utcnow
-from harvester.items import ProjectRecord, validate_material
+from harvester.items import ProjectRecord, RepositoryRecord, validate_material
 
 # run id -> one result per source: {"source_id", "items", "report"}
 COLLECTED: dict[object, list[dict]] = defaultdict(list)
@@ -31,6 +31,7 @@ class StorePipeline:
         self.stats = stats
         self.items: list = []
         self.projects: list[dict] = []
+        self.repository: list[dict] = []
         self.started_at = utcnow()
 
     @classmethod
@@ -43,6 +44,9 @@ class StorePipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, ProjectRecord):
             self.projects.append(dict(item))
+            return item
+        if isinstance(item, RepositoryRecord):
+            self.repository.append(dict(item))
             return item
         try:
             validate_material(item)
@@ -69,6 +73,7 @@ class StorePipeline:
                 "source_id": spider.source.id,
                 "items": [dict(i) for i in self.items],
                 "projects": self.projects,
+                "repository": self.repository,
                 "report": {
                     "status": status,
                     "started_at": self.started_at,

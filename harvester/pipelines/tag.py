@@ -140,7 +140,7 @@ class TagPipeline:
         return pipeline
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # project records pass through to the store
+        if not isinstance(item, Material):  # register and repository records go straight to the store
             return item
         spider = spider or self.crawler.spider
         project = self.projects.get(item.get("project_id"))

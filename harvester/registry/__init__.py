@@ -22,7 +22,7 @@ SOURCE_KEYS = {
     "id", "name", "project", "start_urls", "scope", "platform", "note", "wayback",
     "material_patterns", "exclude_patterns", "materials_selector", "sitemaps", "spider",
 }  # fmt: skip
-SPIDERS = ("site", "eura", "oaipmh")
+SPIDERS = ("site", "eura", "oaipmh")  # see harvester/spiders/
 REQUIRED_SOURCE_KEYS = {"id", "name", "start_urls"}
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
