@@ -67,6 +67,7 @@ async def readiness(datasette, request):
                     "ids": r["aineistopankki"]["ids"],
                     "name": _title(r),
                     "aoeReady": r["aoeReady"],
+                    "inAoe": r["aineistopankki"].get("inAoe"),
                     "problems": r["aoeProblems"],
                 }
                 for r in records
@@ -79,7 +80,8 @@ async def readiness(datasette, request):
                 "database": database,
                 "records": records,
                 "blocked": blocked,
-                "ready": len(records) - len(blocked),
+                "in_aoe": in_aoe,
+                "ready": sum(1 for r in records if r["aoeReady"]),
             },
             request=request,
         )
