@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import pytest
@@ -172,3 +173,20 @@ def test_eura_register_pages_complete_the_projects(harvested, demo_web):
     assert project["website"] == demo_web.origin("lansirannikko") + "/"
     assert project["eura_url"].endswith("projektikoodi=S20524")
     assert jyvaskyla["website"] == "ww.jyvaskyla.fi"  # kept as the applicant typed it
+
+
+def test_the_gold_file_lists_every_page_the_harvest_fetched(harvested, demo_web, gold, gold_non_materials):
+    listed = {canonicalize(m["abs_url"]) for m in gold} | {
+        canonicalize(url) for _, url, _ in gold_non_materials
+    }
+    unlisted = set()
+    for served in demo_web.responses:
+        path = served.path
+        if served.method != "GET" or served.status != 200 or path == "/robots.txt":
+            continue
+        if "/wp-json/" in path or path.endswith(".xml"):  # APIs and sitemaps are not pages
+            continue
+        url = canonicalize(demo_web.origin(served.site) + path)
+        if url not in listed and not re.search(r"[?&](cur|p_p_id)=", url):  # the paging trap's pages
+            unlisted.add(url)
+    assert not unlisted, "pages missing from the gold files:\n" + "\n".join(sorted(unlisted))

@@ -127,3 +127,20 @@ def test_useless_titles(title):
 def test_corrupt_pdf_raises_a_clear_error():
     with pytest.raises(PdfError, match="unreadable PDF"):
         extract_pdf(b"%PDF-1.4\n this is not really a pdf \n%%EOF")
+
+
+def test_schema_org_json_ld_and_licence_statements():
+    html = """<html><head><title>Opas</title>
+    <script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "WebSite", "name": "Hanke"},
+      {"@type": "LearningResource", "name": "Opas työnhakuun", "description": "Käytännön opas.",
+       "datePublished": "2019-03-14T10:00:00+02:00", "inLanguage": "fi-FI",
+       "license": "https://creativecommons.org/licenses/by-sa/4.0/"}]}</script></head>
+    <body><main><h1>Opas työnhakuun</h1><p>Teksti.</p></main></body></html>"""
+    page = extract_html(html, "https://x.fi/opas/")
+    assert page.description == "Käytännön opas."
+    assert page.published == "2019-03-14"
+    assert page.declared_language == "fi"
+    assert page.license == "CCBYSA4.0"
+    badge = '<html lang="sv"><body><main><h1>Guide</h1><a rel="license" href="http://creativecommons.org/licenses/by/4.0/"><img alt="CC BY"></a></main></body></html>'
+    assert extract_html(badge, "https://x.fi/").license == "CCBY4.0"

@@ -8,6 +8,7 @@ site chrome, because platforms such as Liferay put attachments in a block beside
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -211,14 +212,44 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     page.is_post = bool(re.search(r"\b(type-post|single-post|blog-entry|news-item)\b", classes)) or bool(
         tree.xpath("//meta[@property='og:type'][@content='article']")
     )
-    page.published = _published(tree, page.text)
+    linked_data = _json_ld(tree)
+    page.published = _published(tree, page.text) or _iso_date(linked_data.get("datePublished"))
+    if not page.description and isinstance(linked_data.get("description"), str):
+        page.description = clean(linked_data["description"])
+    if not page.declared_language and isinstance(linked_data.get("inLanguage"), str):
+        page.declared_language = primary_language(linked_data["inLanguage"])
     for href in tree.xpath("//a[contains(@rel, 'license')]/@href | //link[@rel='license']/@href | //a/@href"):
         page.license = licence_code(href)
         if page.license:
             break
     else:
-        page.license = licence_code(page.text)
+        page.license = licence_code(str(linked_data.get("license") or "")) or licence_code(page.text)
     return page
+
+
+def _json_ld(tree) -> dict:
+    """The first schema.org object (JSON-LD) describing the page: name, description, dates, licence."""
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        candidates = (
+            data.get("@graph", [data]) if isinstance(data, dict) else data if isinstance(data, list) else []
+        )
+        for thing in candidates:
+            if isinstance(thing, dict) and thing.get("@type") not in (
+                "BreadcrumbList",
+                "WebSite",
+                "Organization",
+            ):
+                return thing
+    return {}
+
+
+def _iso_date(value) -> str | None:
+    match = DATE_ISO.search(value) if isinstance(value, str) else None
+    return match.group(1) if match else None
 
 
 def _published(tree, text: str) -> str | None:
