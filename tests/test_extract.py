@@ -142,5 +142,8 @@ def test_schema_org_json_ld_and_licence_statements():
     assert page.published == "2019-03-14"
     assert page.declared_language == "fi"
     assert page.license == "CCBYSA4.0"
-    badge = '<html lang="sv"><body><main><h1>Guide</h1><a rel="license" href="http://creativecommons.org/licenses/by/4.0/"><img alt="CC BY"></a></main></body></html>'
+    badge = (
+        '<html lang="sv"><body><main><h1>Guide</h1><a rel="license" '
+        'href="http://creativecommons.org/licenses/by/4.0/"><img alt="CC BY"></a></main></body></html>'
+    )
     assert extract_html(badge, "https://x.fi/").license == "CCBY4.0"
