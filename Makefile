@@ -50,10 +50,12 @@ format: install
 
 # Benchmarks: each prints its figures (ratios to a baseline measured in the same run) on a final line.
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/tagging.py
 	$(BIN)/python bench/reharvest.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/discovery.py
+	$(BIN)/python bench/extraction.py
 
 # Rebuild the demo web's PDFs from demo/pdf-src (needs the DejaVu fonts).
 pdfs: install
