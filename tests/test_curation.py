@@ -118,7 +118,7 @@ def test_curation_survives_re_harvests(demo_sources, demo_web, tmp_path):
         assert json.loads(phases) == ["initial", "transition"]
         assert "guidance-professionals" in json.loads(audiences)
         assert json.loads(evidence)["phase:transition"]["method"] == "manual"
-        assert guide not in rows or rows[guide][3] == "gone"
+        assert guide not in rows  # dropped at classification: never catalogued
 
     empty = tmp_path / "empty.yml"
     empty.write_text("materials: []\n", encoding="utf-8")

@@ -14,11 +14,17 @@ class ClassifyPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+        pipeline = cls(crawler.stats)
+        pipeline.crawler = crawler
+        return pipeline
 
     def process_item(self, item, spider=None):
         if not isinstance(item, Material):  # register and repository records go straight to the store
             return item
+        curated = getattr(spider or self.crawler.spider, "curation", None)
+        note = curated.excludes([item["url"], item.get("fetched_url") or item["url"]]) if curated else None
+        if note is not None:
+            raise DropItem(f"not a material (curated{': ' + note if note else ''}): {item['url']}")
         is_material, reason = decide(item)
         if not is_material:
             if self.stats is not None:

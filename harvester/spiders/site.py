@@ -22,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
+from harvester.curation import Curation
 from harvester.extract.html import clean, extract_html
 from harvester.extract.office import OfficeError, extract_office
 from harvester.extract.pdf import PdfError, extract_pdf
@@ -70,11 +71,19 @@ def now() -> str:
 class SiteSpider(scrapy.Spider):
     name = "site"
 
-    def __init__(self, source: Source, previous_tags: dict | None = None, *args, **kwargs):
+    def __init__(
+        self,
+        source: Source,
+        previous_tags: dict | None = None,
+        curation: Curation | None = None,
+        *args,
+        **kwargs,
+    ):
         super().__init__(*args, name=f"site:{source.id}", **kwargs)
         self.source = source
         # id -> tags of the last harvest, reused when nothing they depend on changed
         self.previous_tags = previous_tags or {}
+        self.curation = curation or Curation()  # the curator's corrections (curation.yml)
         self.wayback = DEFAULT_WAYBACK
         self.allowed_hosts = source.hosts
         self.roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
