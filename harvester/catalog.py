@@ -74,7 +74,7 @@ PROJECT_REGISTER_COLUMNS = {
     column: str
     for column in (
         "eura_start", "eura_end", "applicant", "applicant_business_id", "eura_partners", "website",
-        "eura_url", "eura_status", "eura_summary",
+        "eura_url", "eura_status", "eura_summary", "about_url", "about_text",
     )
 }  # fmt: skip
 RUN_COLUMNS = {
@@ -456,6 +456,13 @@ def publish_run(
                 sets = ", ".join(f"{column} = ?" for column in update)
                 db.execute(
                     f"update projects set {sets} where eura_code = ?", [*update.values(), record["eura_code"]]
+                )
+        for result in results:  # the pilots' own "about" pages (Finnish first) describe them
+            about = sorted(result.get("about") or [], key=lambda a: (a.get("language") != "fi", a["url"]))
+            for page in about[:1]:
+                db.execute(
+                    "update projects set about_url = ?, about_text = ? where id = ?",
+                    [page["url"], page["text"], page["project_id"]],
                 )
         for result in results:  # AOE over OAI-PMH: which materials AOE already holds
             if result.get("repository") and result.get("report", {}).get("status") in ("ok", "partial"):

@@ -48,6 +48,19 @@ REGISTER_FIELDS = re.compile(
 MIN_REGISTER_FIELDS = 3
 
 
+ABOUT_SEGMENTS = re.compile(r"^(hankkeesta|tietoa-hankkeesta|om-projektet|about-the-project|about)$", re.I)
+ABOUT_HEADINGS = re.compile(r"^(hankkeesta|tietoa hankkeesta|om projektet|about the project)\b", re.I)
+
+
+def is_about_page(item: dict) -> bool:
+    """The project's own description of itself: no material, but the project's page."""
+    url = item.get("canonical_url") or item.get("url") or ""
+    return item.get("kind") == "page" and (
+        any(ABOUT_SEGMENTS.match(s) for s in _segments(url))
+        or bool(ABOUT_HEADINGS.match(item.get("title") or ""))
+    )
+
+
 def _segments(url: str) -> list[str]:
     return [s for s in urlsplit(url).path.lower().split("/") if s]
 

@@ -77,6 +77,16 @@ class ProjectRecord(scrapy.Item):
     summary = scrapy.Field()
 
 
+class ProjectAbout(scrapy.Item):
+    """A pilot project's own "about" page: it describes the project in the projects table."""
+
+    project_id = scrapy.Field()
+    url = scrapy.Field()
+    title = scrapy.Field()
+    text = scrapy.Field()
+    language = scrapy.Field()
+
+
 class RepositoryRecord(scrapy.Item):
     """A record of another repository (AOE over OAI-PMH): its identifier and the URLs it links."""
 

@@ -190,3 +190,13 @@ def test_the_gold_file_lists_every_page_the_harvest_fetched(harvested, demo_web,
         if url not in listed and not re.search(r"[?&](cur|p_p_id)=", url):  # the paging trap's pages
             unlisted.add(url)
     assert not unlisted, "pages missing from the gold files:\n" + "\n".join(sorted(unlisted))
+
+
+def test_the_projects_about_page_describes_the_project(harvested, demo_web):
+    conn = sqlite3.connect(harvested[0])
+    about_url, about_text = conn.execute(
+        "select about_url, about_text from projects where id = 'hyva-alku-lansirannikolla'"
+    ).fetchone()
+    conn.close()
+    assert about_url == canonicalize(demo_web.origin("lansirannikko") + "/hankkeesta/")
+    assert len(about_text) > 200

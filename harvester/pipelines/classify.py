@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from harvester.classify import decide
-from harvester.items import Material
+from harvester.classify import decide, is_about_page
+from harvester.items import Material, ProjectAbout
 
 
 class ClassifyPipeline:
@@ -26,6 +26,14 @@ class ClassifyPipeline:
         if note is not None:
             raise DropItem(f"not a material (curated{': ' + note if note else ''}): {item['url']}")
         is_material, reason = decide(item)
+        if not is_material and is_about_page(item) and item.get("project_id"):
+            return ProjectAbout(
+                project_id=item["project_id"],
+                url=item["url"],
+                title=item.get("title"),
+                text=(item.get("text") or "")[:4000],
+                language=item.get("declared_language"),
+            )
         if not is_material:
             if self.stats is not None:
                 self.stats.inc_value("aineistopankki/not_material")

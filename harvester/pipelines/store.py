@@ -14,7 +14,7 @@ import jsonschema
 from scrapy import signals
 
 from harvester.catalog import utcnow
-from harvester.items import ProjectRecord, RepositoryRecord, validate_material
+from harvester.items import ProjectAbout, ProjectRecord, RepositoryRecord, validate_material
 
 # run id -> one result per source: {"source_id", "items", "report"}
 COLLECTED: dict[object, list[dict]] = defaultdict(list)
@@ -32,6 +32,7 @@ class StorePipeline:
         self.items: list = []
         self.projects: list[dict] = []
         self.repository: list[dict] = []
+        self.about: list[dict] = []
         self.started_at = utcnow()
 
     @classmethod
@@ -44,6 +45,9 @@ class StorePipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, ProjectRecord):
             self.projects.append(dict(item))
+            return item
+        if isinstance(item, ProjectAbout):
+            self.about.append(dict(item))
             return item
         if isinstance(item, RepositoryRecord):
             self.repository.append(dict(item))
@@ -74,6 +78,7 @@ class StorePipeline:
                 "items": [dict(i) for i in self.items],
                 "projects": self.projects,
                 "repository": self.repository,
+                "about": self.about,
                 "report": {
                     "status": status,
                     "started_at": self.started_at,
