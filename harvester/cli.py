@@ -267,6 +267,8 @@ def datasette_command(db: str, host: str, port: int, extra: list[str] | None = N
             command += [option, f"static:{path}" if option == "--static" else str(path)]
     command += ["--setting", "sql_time_limit_ms", "3000", "--setting", "default_page_size", "50"]
     command += ["--setting", "truncate_cells_html", "160"]  # extracted text and evidence are long
+    command += ["--setting", "suggest_facets", "off"]  # suggestions cost seconds on a large catalogue
+    command += ["--setting", "facet_time_limit_ms", "1000"]
     return command + (extra or [])
 
 
