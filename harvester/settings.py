@@ -41,6 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "harvester.middlewares.HostAllowListMiddleware": 50,
     # below the HTTP cache (900), so it sees only what really crossed the network
     "harvester.middlewares.NetworkStatsMiddleware": 950,
+    # closest to the download: the delay between two requests to one host counts from the last response
+    "harvester.middlewares.DelayFromResponseMiddleware": 990,
 }
 
 # The line: normalise → classify → tag → dedupe → validate and store.
