@@ -68,9 +68,9 @@ class SyntheticWeb:
         return "\n".join(lines) + "\n"
 
     def _page(self, host: int, number: int, size: int) -> bytes:
-        links = [
-            f'<li><a href="/sivu/{n}/">Sivu {n}</a></li>' for n in range(number + 1, min(size, number + 4))
-        ]
+        # A shallow tree, as on real project sites: every page lists the next ten (the home page 1–10 …).
+        children = range(number * 10 + 1, min(size, number * 10 + 11))
+        links = [f'<li><a href="/sivu/{n}/">Sivu {n}</a></li>' for n in children]
         if self.pdfs_per_host and number < self.pdfs_per_host:
             links.append(f'<li><a href="/tiedostot/opas-{number}.pdf">Opas {number} (PDF)</a></li>')
         text = "".join(

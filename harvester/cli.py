@@ -33,6 +33,8 @@ def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
         settings.set("LOG_FILE", args.log_file, priority="cmdline")
     if getattr(args, "wayback_url", None):
         settings.set("AINEISTOPANKKI_WAYBACK_URL", args.wayback_url, priority="cmdline")
+    if getattr(args, "no_file_text", False):
+        settings.set("AINEISTOPANKKI_EXTRACT_FILES", False, priority="cmdline")
     if args.timeout:
         settings.set("DOWNLOAD_TIMEOUT", args.timeout, priority="cmdline")
     if args.no_cache:
@@ -325,6 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         p.add_argument("--wayback-url", default=None, help="Wayback Machine base URL for wayback sources")
         p.add_argument("--timeout", type=float, default=None, help="seconds per download (default 30)")
+        p.add_argument(
+            "--no-file-text",
+            action="store_true",
+            help="catalogue files by their link texts, without reading them",
+        )
         p.add_argument("--no-cache", action="store_true", help="fetch everything anew (no HTTP cache)")
         p.add_argument("--revalidate", action="store_true", help="ask the server about every cached page")
         p.add_argument("--log-level", default="WARNING", help="Scrapy log level (default WARNING)")

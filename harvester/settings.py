@@ -78,4 +78,5 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Project settings (set by the CLI for each run).
 AINEISTOPANKKI_RUN_ID = None
 AINEISTOPANKKI_PROJECTS = {}  # project id -> project record (for tagging priors)
+AINEISTOPANKKI_EXTRACT_FILES = True  # read PDF and office text (off: link texts only, a quick survey)
 AINEISTOPANKKI_MAX_QUERY_VARIANTS = 3  # distinct query strings followed per path (paging traps)

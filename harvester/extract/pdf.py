@@ -46,15 +46,19 @@ def is_useless_title(title: str | None) -> bool:
     return not title or len(title) < 4 or bool(USELESS_TITLE.search(title.strip()))
 
 
-def _largest_text(page) -> str | None:
-    """The first run of the largest type on a page: the real title of most documents."""
+def _first_page(page) -> tuple[str, list[tuple[str, float]]]:
+    """The first page's text and its runs with their type sizes, in one pass over the page."""
     runs: list[tuple[str, float]] = []
 
     def visit(text, cm, tm, font_dict, font_size):
         scale = abs(tm[3] or tm[0] or 1) * abs(cm[3] or cm[0] or 1)
         runs.append((text, round((font_size or 0) * scale, 1)))
 
-    page.extract_text(visitor_text=visit)
+    return page.extract_text(visitor_text=visit) or "", runs
+
+
+def _largest_text(runs: list[tuple[str, float]]) -> str | None:
+    """The first run of the largest type on a page: the real title of most documents."""
     sizes = [size for text, size in runs if text.strip()]
     if not sizes:
         return None
@@ -95,8 +99,15 @@ def extract_pdf(data: bytes) -> PdfDocument:
         lang = root.get("/Lang") if hasattr(root, "get") else None
         texts: list[str] = []
         total = 0
-        for page in reader.pages[:MAX_PAGES]:
-            chunk = page.extract_text() or ""
+        runs: list[tuple[str, float]] = []
+        for number, page in enumerate(reader.pages[:MAX_PAGES]):
+            if number == 0:
+                try:
+                    chunk, runs = _first_page(page)
+                except (ValueError, KeyError, TypeError, ZeroDivisionError):  # a visitor-hostile page
+                    chunk = page.extract_text() or ""
+            else:
+                chunk = page.extract_text() or ""
             texts.append(chunk)
             total += len(chunk)
             if total >= MAX_CHARS:
@@ -108,11 +119,7 @@ def extract_pdf(data: bytes) -> PdfDocument:
         raise PdfError(f"unreadable PDF: {exc}") from exc
     text = "\n".join(clean(line) for line in "\n".join(texts).splitlines() if line.strip())[:MAX_CHARS]
     meta_title = clean(str(meta.get("/Title") or "")) or None
-    try:
-        heading = _largest_text(reader.pages[0]) if reader.pages else None
-    except Exception:  # layout analysis is a nicety; plain text below still gives a title
-        heading = None
-    heading = heading or _first_heading(text)
+    heading = _largest_text(runs) or _first_heading(text)
     title = heading if is_useless_title(meta_title) else meta_title
     return PdfDocument(
         text=text,

@@ -372,7 +372,8 @@ class SiteSpider(scrapy.Spider):
             hreflang={},
             **({"license": response.meta["license"]} if response.meta.get("license") else {}),
         )
-        if fmt == "pdf" or fmt in OFFICE_FORMATS:  # audio, video and old binary formats keep their link text
+        extract = self.settings.getbool("AINEISTOPANKKI_EXTRACT_FILES", True)
+        if extract and (fmt == "pdf" or fmt in OFFICE_FORMATS):  # audio, video, old formats: link text
             try:
                 doc = extract_pdf(response.body) if fmt == "pdf" else extract_office(response.body, fmt)
             except (PdfError, OfficeError) as exc:
