@@ -7,7 +7,7 @@ DB ?= catalog.db
 SOURCES ?= harvester/registry/sources.yml
 PORT ?= 8001
 
-.PHONY: install browser demo test harvest serve lint format pdfs bench clean
+.PHONY: install browser demo test harvest serve lint format pdfs bench bench-scale clean
 
 install: $(STAMP)
 
@@ -56,6 +56,12 @@ bench: install
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/discovery.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/politeness.py
+	$(BIN)/python bench/throughput.py
+
+# A catalogue of 100,000 synthetic materials and Datasette's latency on it (several minutes, ~1 GB of disk).
+bench-scale: install
+	$(BIN)/python bench/catalogue_scale.py
 
 # Rebuild the demo web's PDFs from demo/pdf-src (needs the DejaVu fonts).
 pdfs: install

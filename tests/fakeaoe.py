@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
+
+from helpers import LoopbackServer
 
 PAGE = 20
 
@@ -33,24 +34,14 @@ def record(number: int, urls: list[str], deleted: bool = False) -> str:
     )
 
 
-class FakeAoe:
+class FakeAoe(LoopbackServer):
     def __init__(self, records: list[str]):
         self.records = records
         self.requests: list[str] = []
 
-    def start(self) -> FakeAoe:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/meta/oaipmh"
+        return f"{self.origin}/meta/oaipmh"
 
     def _handler(self):
         fake = self

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from helpers import LoopbackServer
 
 TIMESTAMP = "20190315103000"
 
 
-class FakeWayback:
+class FakeWayback(LoopbackServer):
     def __init__(self, snapshots: dict[str, tuple[str, bytes]]):
         self.snapshots = snapshots  # original URL -> (content type, body)
         self.paths: list[str] = []
-
-    def start(self) -> FakeWayback:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def _handler(self):
         fake = self

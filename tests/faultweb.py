@@ -7,9 +7,10 @@ harvest must finish, catalogue the sound ones and report each fault by URL.
 from __future__ import annotations
 
 import io
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from helpers import LoopbackServer
 
 WORDS = (
     "Tämä opas kertoo, miten haet asuntoa, ilmoittaudut työnhakijaksi ja varaat ajan alkukartoitukseen. "
@@ -68,26 +69,12 @@ HOME_LINKS = [
 ]
 
 
-class FaultWeb:
+class FaultWeb(LoopbackServer):
     def __init__(self, slow_seconds: float = 4.0):
         self.slow_seconds = slow_seconds
         self.paths: list[str] = []
         self.pdf = pdf_bytes()
         self.encrypted = pdf_bytes(encrypt=True)
-
-    def start(self) -> FaultWeb:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def _handler(self):
         web = self

@@ -38,3 +38,27 @@ def file_response(name: str, url: str, meta: dict | None = None, content_type: s
         encoding="utf-8",
         headers={"Content-Type": content_type or "text/html; charset=utf-8"},
     )
+
+
+class LoopbackServer:
+    """A test web server on 127.0.0.1 (a free port), run in a thread; subclasses give `_handler()`."""
+
+    def _handler(self):
+        raise NotImplementedError
+
+    def start(self):
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
