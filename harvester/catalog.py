@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from harvester.clock import utcnow
 from harvester.tagging import vocabulary
 from harvester.urls import canonicalize
 from harvester.works import assign_works
@@ -112,10 +112,6 @@ RUN_SOURCE_COLUMNS = {
     "finish_reason": str,
     "message": str,
 }
-
-
-def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def open_catalog(path: str | Path) -> sqlite_utils.Database:

@@ -13,7 +13,6 @@ import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from harvester.wayback import DEFAULT_WAYBACK, USER_AGENT, latest_snapshot
@@ -84,7 +83,3 @@ def check_links(
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         return [r for batch in pool.map(check_host, by_host.values()) for r in batch]
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from datasette.utils.asgi import NotFound, Response
@@ -16,6 +15,7 @@ from markupsafe import Markup
 from markupsafe import escape as html_escape
 
 from datasette import hookimpl
+from harvester.clock import utcnow
 from harvester.tagging.vocabulary import load
 
 DATABASE = "catalog"
@@ -328,7 +328,7 @@ async def atom_feed(datasette, request):
         " where status = 'active' order by first_seen desc, id limit 50",
     )
     base = datasette.absolute_url(request, "/")
-    updated = newest[0]["first_seen"] if newest else datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    updated = newest[0]["first_seen"] if newest else utcnow()
     entries = "".join(
         f"<entry><id>{escape(base)}aineisto/{m['id']}</id><title>{escape(m['title'])}</title>"
         f'<updated>{m["first_seen"]}</updated><link href="{escape(m["url"])}"/>'

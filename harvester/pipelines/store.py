@@ -13,7 +13,7 @@ from collections import defaultdict
 import jsonschema
 from scrapy import signals
 
-from harvester.catalog import utcnow
+from harvester.clock import utcnow
 from harvester.items import ProjectAbout, ProjectRecord, RepositoryRecord, validate_material
 
 # run id -> one result per source: {"source_id", "items", "report"}

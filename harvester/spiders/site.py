@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -22,6 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
+from harvester.clock import utcnow as now
 from harvester.curation import Curation
 from harvester.extract.html import clean, extract_html
 from harvester.extract.office import OfficeError, extract_office
@@ -62,10 +62,6 @@ LANGUAGE_ROOTS = {
     "in-english",
     "pa-svenska",
 }
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class SiteSpider(scrapy.Spider):
