@@ -192,7 +192,8 @@ def validate(args) -> int:
 
 def check_links_command(args) -> int:
     from harvester.catalog import open_catalog
-    from harvester.linkcheck import check_links, now
+    from harvester.clock import utcnow as now
+    from harvester.linkcheck import check_links
 
     if not Path(args.db).exists():
         print(f"aineistopankki check-links: no catalogue at {args.db}", file=sys.stderr)
