@@ -39,6 +39,7 @@ class Material(scrapy.Item):
     description = scrapy.Field()
     text = scrapy.Field()
     headings = scrapy.Field()
+    images = scrapy.Field()  # alt texts and file names of the images in the content
     declared_language = scrapy.Field()
     hreflang = scrapy.Field()  # {lang: url} of the page's declared language versions
     published = scrapy.Field()

@@ -195,3 +195,19 @@ def test_same_input_same_tags():
         for _ in range(5)
     }
     assert len(results) == 1
+
+
+def test_the_selkotunnus_logo_marks_plain_language():
+    from harvester.extract.html import extract_html
+
+    html = (
+        "<html lang='fi'><body><main><h1>Asuminen</h1>"
+        "<img src='/kuvat/selkotunnus.png' alt='Selkokielen tunnus'>"
+        "<p>Tämä sivu kertoo asumisesta. Vuokra maksetaan joka kuukausi. Kela voi auttaa.</p>"
+        "</main></body></html>"
+    )
+    page = extract_html(html, "https://x.fi/asuminen/")
+    assert page.images == ["Selkokielen tunnus /kuvat/selkotunnus.png"]
+    item = tag(base_item(kind="page", title="Asuminen", text=page.text, images=page.images))
+    assert item["plain_language"] == 1
+    assert "images" in item["tag_evidence"]["plain_language"]["matched"]

@@ -66,6 +66,7 @@ class HtmlPage:
     embeds: list[str] = field(default_factory=list)
     published: str | None = None
     license: str | None = None  # AOE licence code of a Creative Commons statement on the page
+    images: list[str] = field(default_factory=list)  # alt texts and file names of the content's images
     is_post: bool = False
     word_count: int = 0
     link_density: float = 0.0
@@ -203,6 +204,10 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         # Inside the main content everything counts (an attachments <aside> in an article is content).
         inside_main = main.tag != "body" and any(ancestor is main for ancestor in a.iterancestors())
         page.links.append(Link(urljoin(url, href), text, in_content=inside_main or not _in_chrome(a)))
+    for image in main.xpath(".//img"):  # the Selkotunnus logo marks plain-language pages
+        described = clean(" ".join(filter(None, (image.get("alt"), image.get("title"), image.get("src")))))
+        if described:
+            page.images.append(described)
     for frame in main.xpath(".//iframe[@src]"):
         src = urljoin(url, frame.get("src").strip())
         if EMBED_HOSTS.search(urlsplit(src).hostname or ""):

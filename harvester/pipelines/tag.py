@@ -51,6 +51,7 @@ def tag(item: dict, project: dict | None = None) -> dict:
             "url": fields["url"],
             "link_text": link_text,
             "headings": fields["headings"],
+            "images": " | ".join(item.get("images") or []),
         },
         item.get("text") or "",
     )

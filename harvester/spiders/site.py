@@ -230,6 +230,7 @@ class SiteSpider(scrapy.Spider):
             description=page.description,
             text=page.text,
             headings=page.headings,
+            images=page.images,
             declared_language=page.declared_language,
             hreflang=page.hreflang,
             published=page.published,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 MARKERS = re.compile(
-    r"(selkokiel|selkosuom|selkoruots|selkomukaute|selkotunnus|selkoversi|"
+    r"(selkokiel|selkosuom|selkoruots|selkomukaute|selkotunnus|selko-?logo|selkoversi|"
     r"(?:^|[\s_\-/(])selko(?:esite|opas|teksti|uutis|sivu|materiaal)|"
     r"lättläst|lätt svenska|easy[- ]to[- ]read|easy english|plain language|klarspråk)",
     re.I,
