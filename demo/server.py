@@ -16,6 +16,7 @@ import hashlib
 import mimetypes
 import re
 import threading
+import time
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,6 +43,7 @@ class Served(NamedTuple):
     path: str
     status: int
     bytes: int
+    at: float  # time.monotonic() when the request arrived
 
 
 def _load_routes(site_dir: Path) -> dict:
@@ -132,6 +134,7 @@ class DemoWeb:
                 self._serve(head=False)
 
             def _serve(self, head: bool):
+                self.arrived = time.monotonic()
                 with web._lock:
                     web.requests.append((site, self.command, self.path))
                 target = self.path
@@ -155,7 +158,7 @@ class DemoWeb:
 
             def _redirect(self, location: str):
                 with web._lock:
-                    web.responses.append(Served(site, self.command, self.path, 301, 0))
+                    web.responses.append(Served(site, self.command, self.path, 301, 0, self.arrived))
                 self.send_response(301)
                 self.send_header("Location", location)
                 self.send_header("Content-Length", "0")
@@ -207,7 +210,7 @@ class DemoWeb:
             def _send(self, status: int, ctype: str, body: bytes, head: bool, extra: dict | None = None):
                 with web._lock:
                     web.responses.append(
-                        Served(site, self.command, self.path, status, 0 if head else len(body))
+                        Served(site, self.command, self.path, status, 0 if head else len(body), self.arrived)
                     )
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)

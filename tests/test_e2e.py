@@ -200,3 +200,17 @@ def test_the_projects_about_page_describes_the_project(harvested, demo_web):
     conn.close()
     assert about_url == canonicalize(demo_web.origin("lansirannikko") + "/hankkeesta/")
     assert len(about_text) > 200
+
+
+def test_no_host_sees_two_requests_closer_than_the_delay(demo_sources, demo_web, tmp_path):
+    mark = len(demo_web.responses)
+    result = run_cli(
+        "harvest", "--sources", str(demo_sources), "--db", str(tmp_path / "catalog.db"),
+        "--source", "demo-eura", "--source", "demo-decayed", "--delay", "0.3", "--no-cache",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for site in ("eura", "decayed"):
+        times = sorted(r.at for r in demo_web.responses[mark:] if r.site == site)
+        assert len(times) >= 5
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        assert min(gaps) >= 0.3 * 0.98, (site, min(gaps))  # measured at the server

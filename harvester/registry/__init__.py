@@ -50,7 +50,7 @@ class Source:
 
     @property
     def hosts(self) -> set[str]:
-        return {urlsplit(u).netloc.lower() for u in (*self.start_urls, *self.scope)}
+        return {urlsplit(u).netloc.lower() for u in (*self.start_urls, *self.scope, *self.sitemaps)}
 
 
 def _read_yaml(path: Path) -> object:
