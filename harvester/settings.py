@@ -3,14 +3,18 @@
 The CLI overrides the delay for the loopback demo web; production runs keep these.
 """
 
+import os
+
 BOT_NAME = "aineistopankki"
 SPIDER_MODULES = ["harvester.spiders"]
 NEWSPIDER_MODULE = "harvester.spiders"
 
-USER_AGENT = (
-    "Aineistopankki/0.1 (open materials bank for immigrant integration work; "
-    "+https://github.com/aineistopankki/aineistopankki#harvester)"
+# Names the project and where a site owner can reach its operator: set AINEISTOPANKKI_CONTACT to the
+# operator's contact page or address before harvesting real sites.
+CONTACT = os.environ.get(
+    "AINEISTOPANKKI_CONTACT", "https://github.com/aineistopankki/aineistopankki#harvester"
 )
+USER_AGENT = f"Aineistopankki/0.1 (open materials bank for immigrant integration work; +{CONTACT})"
 ROBOTSTXT_OBEY = True
 
 # Politeness: one request at a time per host, a delay between requests, AutoThrottle on top.
