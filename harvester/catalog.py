@@ -312,7 +312,12 @@ def sync_registry(db: sqlite_utils.Database, projects: list[dict], sources: list
 
 
 def start_run(db: sqlite_utils.Database, sources_file: str, source_count: int) -> int:
+    """Record a new run; a run still 'running' from before was killed, and says so from now on."""
     with db.atomic():
+        db.execute(
+            "update harvest_runs set status = 'interrupted', message = ? where status = 'running'",
+            ["stopped before it finished: nothing of it was written"],
+        )
         table = db["harvest_runs"].insert(
             {
                 "started_at": utcnow(),

@@ -221,3 +221,10 @@ def test_language_versions_share_a_work_id(db):
     assert works["b1"] == works["b2"] == "b1"
     assert works["c1"] == works["c2"] == "c1"
     assert works["d1"] == "d1"
+
+
+def test_a_run_left_running_is_marked_interrupted(db):
+    killed = start_run(db, "x", 1)  # its process died: never finished
+    start_run(db, "x", 1)
+    row = db["harvest_runs"].get(killed)
+    assert row["status"] == "interrupted" and "stopped before it finished" in row["message"]

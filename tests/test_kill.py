@@ -70,6 +70,13 @@ def test_kill_at_any_moment_leaves_previous_or_new_data(demo_sources, tmp_path):
                 extra.unlink()
             assert harvest(few, db).wait(timeout=300) == 0
     assert not all(outcomes), "at least one kill must land before the commit"
+    killed_before_commit = not outcomes[-1]
+    assert harvest(few, db).wait(timeout=300) == 0
+    conn = sqlite3.connect(db)
+    statuses = [row[0] for row in conn.execute("select status from harvest_runs order by id")]
+    conn.close()
+    assert "running" not in statuses  # a killed run says so once the next harvest starts
+    assert ("interrupted" in statuses) == killed_before_commit
 
 
 def publishing_moment(db, process) -> float:
