@@ -24,6 +24,8 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from cli_run import run_cli  # noqa: E402
+
 from harvester.catalog import open_catalog, publish_run, sync_registry  # noqa: E402
 from harvester.cli import datasette_command  # noqa: E402
 from harvester.registry import Source, load_projects  # noqa: E402
@@ -175,14 +177,10 @@ def measure(n: int, folder: Path, rounds: int) -> dict:
     finally:
         server.terminate()
         server.wait()
-    started = time.perf_counter()
     out = folder / "aoe.json"
-    command = ["export", "aoe-json", "--db", str(db), "--project", biggest, "--out", str(out)]
-    subprocess.run(
-        [sys.executable, "-m", "harvester.cli", *command], check=True, capture_output=True, cwd=REPO
-    )
+    export_seconds = run_cli("export", "aoe-json", "--db", db, "--project", biggest, "--out", out)
     exported = len(json.loads(out.read_text(encoding="utf-8")))
-    figures["AOE export"] = (time.perf_counter() - started) * 1000, None
+    figures["AOE export"] = export_seconds * 1000, None
     return {"n": n, "build_s": seconds, "size_mb": size_mb, "figures": figures, "exported": exported}
 
 

@@ -9,7 +9,6 @@ Usage: python bench/discovery.py      Prints precision and recall per site and o
 from __future__ import annotations
 
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -19,19 +18,16 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from cli_run import run_cli, sources_file  # noqa: E402
+
 from demo.server import DemoWeb  # noqa: E402
 from harvester.urls import canonicalize  # noqa: E402
 
 
 def main() -> None:
     with DemoWeb(base_port=0) as web, tempfile.TemporaryDirectory() as tmp:
-        sources = Path(tmp) / "sources.yml"
-        sources.write_text(web.sources_yaml(), encoding="utf-8")
         db = Path(tmp) / "catalog.db"
-        command = ["harvest", "--sources", str(sources), "--db", str(db), "--delay", "0"]
-        subprocess.run(
-            [sys.executable, "-m", "harvester.cli", *command], check=True, capture_output=True, cwd=REPO
-        )
+        run_cli("harvest", "--sources", sources_file(web, tmp), "--db", db, "--delay", "0")
         conn = sqlite3.connect(db)
         catalogued = {row[0]: row[1] for row in conn.execute("select url, source_id from materials")}
         conn.close()

@@ -9,15 +9,14 @@ Usage: python bench/politeness.py [DELAY]    (default 0.2 s)
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+from cli_run import run_cli, sources_file  # noqa: E402
 from synthweb import SyntheticWeb  # noqa: E402
 
 SIZES = [5, 8, 12, 15, 18, 22, 25, 28, 32, 35, 38, 42, 45, 50, 55, 60, 65, 70, 80, 90]  # pages per host
@@ -26,15 +25,8 @@ SIZES = [5, 8, 12, 15, 18, 22, 25, 28, 32, 35, 38, 42, 45, 50, 55, 60, 65, 70, 8
 def main() -> None:
     delay = float(sys.argv[1]) if len(sys.argv) > 1 else 0.2
     with SyntheticWeb(SIZES) as web, tempfile.TemporaryDirectory() as tmp:
-        sources = Path(tmp) / "sources.yml"
-        sources.write_text(web.sources_yaml(), encoding="utf-8")
-        command = ["harvest", "--sources", str(sources), "--db", str(Path(tmp) / "catalog.db"),
-                   "--delay", str(delay), "--no-cache"]  # fmt: skip
-        started = time.monotonic()
-        subprocess.run(
-            [sys.executable, "-m", "harvester.cli", *command], check=True, capture_output=True, cwd=REPO
-        )
-        wall = time.monotonic() - started
+        wall = run_cli("harvest", "--sources", sources_file(web, tmp), "--db", Path(tmp) / "catalog.db",
+                       "--delay", str(delay), "--no-cache")  # fmt: skip
         arrivals = {host: sorted(times) for host, times in web.arrivals.items()}
     requests = {host: len(times) for host, times in arrivals.items()}
     floor = max(n - 1 for n in requests.values()) * delay  # n requests need n - 1 gaps

@@ -9,40 +9,27 @@ Usage: python bench/reharvest.py [DELAY]   Prints a final line: reharvest bytes_
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from cli_run import run_cli, sources_file  # noqa: E402
+
 from demo.server import DemoWeb  # noqa: E402
-
-
-def harvest(sources: Path, db: Path, delay: float) -> float:
-    started = time.perf_counter()
-    command = ["harvest", "--sources", str(sources), "--db", str(db), "--delay", str(delay)]
-    subprocess.run(
-        [sys.executable, "-m", "harvester.cli", *command],
-        check=True,
-        capture_output=True,
-        cwd=REPO,
-    )
-    return time.perf_counter() - started
 
 
 def main() -> None:
     delay = float(sys.argv[1]) if len(sys.argv) > 1 else 0.25
     with DemoWeb(base_port=0) as web, tempfile.TemporaryDirectory() as tmp:
-        sources = Path(tmp) / "sources.yml"
-        sources.write_text(web.sources_yaml(), encoding="utf-8")
+        sources = sources_file(web, tmp)
         db = Path(tmp) / "catalog.db"
         figures = []
         for _ in range(2):
             mark = len(web.responses)
-            seconds = harvest(sources, db, delay)
+            seconds = run_cli("harvest", "--sources", sources, "--db", db, "--delay", str(delay))
             served = web.responses[mark:]
             figures.append(
                 (seconds, sum(r.bytes for r in served), len(served), sum(r.status == 304 for r in served))
