@@ -18,6 +18,14 @@ EXIT_CANNOT_RUN = 2
 EXIT_NOTHING_HARVESTED = 1
 
 
+def no_catalogue(command: str, db: str) -> bool:
+    """True (and the operator told so) when a command that reads the catalogue finds none at db."""
+    if Path(db).exists():
+        return False
+    print(f"aineistopankki {command}: no catalogue at {db} (run a harvest first)", file=sys.stderr)
+    return True
+
+
 def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
     """Project settings plus what this run needs: its id, the projects (tagging priors), the
     HTTP cache beside the catalogue (conditional requests on re-harvests), the operator's limits."""
@@ -173,8 +181,7 @@ def validate(args) -> int:
     from harvester.validate import FIELDS, as_json, render
     from harvester.validate import validate as check
 
-    if not Path(args.db).exists():
-        print(f"aineistopankki validate: no catalogue at {args.db}", file=sys.stderr)
+    if no_catalogue("validate", args.db):
         return EXIT_CANNOT_RUN
     minimums = {
         name: getattr(args, f"min_{name}") for name in FIELDS if getattr(args, f"min_{name}") is not None
@@ -195,8 +202,7 @@ def check_links_command(args) -> int:
     from harvester.clock import utcnow as now
     from harvester.linkcheck import check_links
 
-    if not Path(args.db).exists():
-        print(f"aineistopankki check-links: no catalogue at {args.db}", file=sys.stderr)
+    if no_catalogue("check-links", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
     where, params = "status = 'active'", []
@@ -230,8 +236,7 @@ def export_command(args) -> int:
     from harvester.catalog import active_materials, open_catalog, projects_by_id
     from harvester.export.aoe import export_records, to_csv, to_json
 
-    if not Path(args.db).exists():
-        print(f"aineistopankki export: no catalogue at {args.db}", file=sys.stderr)
+    if no_catalogue("export", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
     rows = active_materials(db, project=args.project, phase=args.phase)
@@ -276,8 +281,7 @@ def datasette_command(db: str, host: str, port: int, extra: list[str] | None = N
 
 
 def serve(args) -> int:
-    if not Path(args.db).exists():
-        print(f"aineistopankki serve: no catalogue at {args.db} (run a harvest first)", file=sys.stderr)
+    if no_catalogue("serve", args.db):
         return EXIT_CANNOT_RUN
     print(f"Serving the catalogue on http://{args.host}:{args.port}/", flush=True)
     return subprocess.call(datasette_command(str(args.db), args.host, args.port))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import pytest
 from helpers import REPO, run_cli
 
 
@@ -33,9 +34,13 @@ def test_unreachable_sources_fail_the_run_but_keep_the_record(tmp_path):
     assert status == "failed" and errors >= 1 and "127.0.0.1:9" in details
 
 
-def test_serve_refuses_a_missing_catalogue(tmp_path):
-    result = run_cli("serve", "--db", str(tmp_path / "nope.db"))
-    assert result.returncode == 2 and "no catalogue" in result.stderr
+@pytest.mark.parametrize("command", [["serve"], ["validate"], ["check-links"], ["export", "aoe-json"]])
+def test_commands_refuse_a_missing_catalogue(tmp_path, command):
+    missing = tmp_path / "nope.db"
+    result = run_cli(*command, "--db", str(missing))
+    assert result.returncode == 2
+    assert f"{command[0]}: no catalogue at {missing}" in result.stderr
+    assert not missing.exists()  # nothing created in its place
 
 
 def test_datasette_command_uses_the_metadata():
