@@ -159,30 +159,24 @@ async def search_materials(datasette, query: str, filters: dict[str, str]) -> li
         where.append("m.type = ?")
         params.append(filters["type"])
     extra = " and ".join(where)
-    marks = f"'{SNIPPET_START}', '{SNIPPET_END}'"
-    words = " ".join(f'"{t}"*' for t in terms)
-    found = await _rows(
-        datasette,
-        f"select m.id, m.title, m.type, m.languages, m.phases, m.url, m.plain_language,"
-        f" snippet(materials_fts, -1, {marks}, '…', 14) as snippet, 'word' as matched"
-        f" from materials_fts join materials m on m.rowid = materials_fts.rowid"
-        f" where materials_fts match ? and {extra} order by bm25(materials_fts) limit {MAX_RESULTS}",
-        [words, *params],
-    )
+
+    async def matches(index: str, match: str, matched: str) -> list[dict]:
+        return await _rows(
+            datasette,
+            f"select m.id, m.title, m.type, m.languages, m.phases, m.url, m.plain_language,"
+            f" snippet({index}, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 14) as snippet,"
+            f" '{matched}' as matched from {index} join materials m on m.rowid = {index}.rowid"
+            f" where {index} match ? and {extra} order by bm25({index}) limit {MAX_RESULTS}",
+            [match, *params],
+        )
+
+    found = await matches("materials_fts", " ".join(f'"{t}"*' for t in terms), "word")
     long_terms = [t for t in terms if len(t) >= 3]
     has_trigrams = await datasette.get_database(DATABASE).table_exists("materials_trigram")
     if long_terms and has_trigrams and len(found) < MAX_RESULTS:
         seen = {row["id"] for row in found}
         trigram = " AND ".join(f'"{t}"' for t in long_terms)
-        more = await _rows(
-            datasette,
-            f"select m.id, m.title, m.type, m.languages, m.phases, m.url, m.plain_language,"
-            f" snippet(materials_trigram, -1, {marks}, '…', 14) as snippet, 'part of a word' as matched"
-            f" from materials_trigram join materials m on m.rowid = materials_trigram.rowid"
-            f" where materials_trigram match ? and {extra}"
-            f" order by bm25(materials_trigram) limit {MAX_RESULTS}",
-            [trigram, *params],
-        )
+        more = await matches("materials_trigram", trigram, "part of a word")
         found += [row for row in more if row["id"] not in seen][: MAX_RESULTS - len(found)]
     for row in found:
         row["snippet"] = _highlight(row["snippet"])
