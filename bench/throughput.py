@@ -17,6 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
+from cli_run import sources_file  # noqa: E402
 from synthweb import SyntheticWeb  # noqa: E402
 
 
@@ -36,8 +37,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("bare Scrapy", "full, PDF text", "full, no PDF text"):
             with SyntheticWeb([pages] * hosts, pdfs_per_host=pdfs) as web:
-                sources = Path(tmp) / "sources.yml"
-                sources.write_text(web.sources_yaml(), encoding="utf-8")
+                sources = sources_file(web, tmp)
                 if name == "bare Scrapy":
                     command = [sys.executable, str(REPO / "bench" / "bare_spider.py"), str(sources)]
                 else:
