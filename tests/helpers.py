@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request, Response
@@ -20,6 +25,33 @@ def run_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
         timeout=timeout,
         cwd=REPO,
     )
+
+
+@contextmanager
+def served_datasette(db: Path) -> Iterator[str]:
+    """The catalogue at db served by the product's own Datasette command on a free loopback port;
+    yields the base URL once the server answers, and stops the server afterwards."""
+    from harvester.cli import datasette_command
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = datasette_command(str(db), "127.0.0.1", port)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"Datasette did not answer on {base} within 10 s")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def file_response(name: str, url: str, meta: dict | None = None, content_type: str | None = None) -> Response:

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import REPO
-
-from harvester.cli import datasette_command
+from helpers import REPO, served_datasette
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -33,25 +27,8 @@ if not Path(CHROMIUM).exists():
 def site(harvested, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "catalog.db"
     shutil.copy(harvested[0], db)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        datasette_command(str(db), "127.0.0.1", port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with served_datasette(db) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

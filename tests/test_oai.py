@@ -4,20 +4,15 @@ response validated against the OAI-PMH 2.0 and oai_dc schemas."""
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
-import subprocess
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
-from helpers import REPO
+from helpers import served_datasette
 from lxml import etree
 from sickle import Sickle
-
-from harvester.cli import datasette_command
 
 pytestmark = pytest.mark.e2e
 XSD = Path(__file__).parent / "xsd" / "oai-dc-response.xsd"
@@ -33,12 +28,6 @@ MIXED_GRANULARITY = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(harvested, tmp_path_factory):
     db = tmp_path_factory.mktemp("oai") / "catalog.db"
@@ -51,23 +40,8 @@ def server(harvested, tmp_path_factory):
     conn.commit()
     counts = conn.execute("select count(*) from materials").fetchone()[0]
     conn.close()
-    port = free_port()
-    process = subprocess.Popen(
-        datasette_command(str(db), "127.0.0.1", port),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        cwd=REPO,
-    )
-    base = f"http://127.0.0.1:{port}/oai"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "?verb=Identify", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield {"base": base, "gone": gone_id, "count": counts}
-    process.terminate()
-    process.wait(timeout=10)
+    with served_datasette(db) as base:
+        yield {"base": base + "/oai", "gone": gone_id, "count": counts}
 
 
 @pytest.fixture(scope="module")
