@@ -211,3 +211,49 @@ def test_the_selkotunnus_logo_marks_plain_language():
     item = tag(base_item(kind="page", title="Asuminen", text=page.text, images=page.images))
     assert item["plain_language"] == 1
     assert "images" in item["tag_evidence"]["plain_language"]["matched"]
+
+
+# An unmarked text in the plain register, written for a newcomer (original text for this test).
+UNMARKED_PLAIN = (
+    "Tarvitsetko asunnon? Me autamme sinua.\n"
+    "Vuokra-asunnon voit hakea kaupungilta. Hae asuntoa netissä.\n"
+    "Voit hakea myös yksityiseltä. Kysy vuokra ennen kuin muutat.\n"
+    "Vuokra maksetaan joka kuukausi. Maksa vuokra ajoissa.\n"
+    "Tarvitsetko rahaa vuokraan? Kela voi auttaa. Hae tukea Kelasta.\n"
+    "Muista kotivakuutus. Se on tärkeä. Kysy lisää ohjaajalta.\n"
+    "Saat avaimet, kun muutat. Tarkista asunto heti. Kerro viasta isännöitsijälle.\n"
+    "Voit tulla info-pisteeseen. Palvelu on ilmainen. Voit kysyä omalla kielellä."
+)
+
+
+def test_an_unmarked_plain_text_for_newcomers_is_plain_by_readability_and_audience():
+    item = tag(base_item(kind="page", title="Tarvitsetko asunnon?", text=UNMARKED_PLAIN))
+    assert item["plain_language"] == 1
+    evidence = item["tag_evidence"]["plain_language"]
+    assert evidence["method"] == "readability+audience"
+    assert evidence["readability"]["sentence_words"] <= 6.0 and evidence["matched"]["audience"]
+
+
+def test_readability_alone_never_makes_a_text_plain():
+    # The same short sentences, but written for teachers: plain-looking, not plain language.
+    for_teachers = UNMARKED_PLAIN + "\nOpettajalle: käytä tekstiä opetusryhmän kanssa. Opettaja ohjaa."
+    item = tag(base_item(kind="file", title="Opettajan materiaali: asuminen", text=for_teachers))
+    assert "teachers" in item["audiences"] and item["plain_language"] == 0
+    # No audience evidence at all: a bare list of short lines.
+    bare = "Asunto. Vuokra. Sähkö. Vesi. Vakuutus. Avaimet. Sauna. Pyykki. Roskat. Piha. " * 8
+    assert tag(base_item(kind="file", title="Lista", text=bare))["plain_language"] == 0
+    # Standard Finnish prose for newcomers: long sentences and long words.
+    standard = (
+        "Vuokra-asunnon hakeminen edellyttää, että hakija täyttää kaupungin asuntotoimiston "
+        "sähköisen hakemuslomakkeen ja liittää siihen selvityksen tuloistaan sekä perheensä koosta. "
+    ) * 4
+    assert tag(base_item(kind="page", title="Voit hakea asuntoa", text=standard))["plain_language"] == 0
+
+
+def test_the_unmarked_plain_register_is_only_judged_in_finnish_swedish_and_english():
+    from harvester.tagging.plain_language import plain_register
+
+    audiences = {"immigrants": {"method": "rule", "matched": ["text:sinua"], "score": 3}}
+    assert plain_register(UNMARKED_PLAIN, "fi", audiences)
+    assert plain_register(UNMARKED_PLAIN, "et", audiences) is None
+    assert plain_register(UNMARKED_PLAIN, "fi", {"immigrants": {"method": "default"}}) is None

@@ -8,7 +8,7 @@ from harvester import curation
 from harvester.items import Material
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.language import identify
-from harvester.tagging.plain_language import plain_language
+from harvester.tagging.plain_language import plain_language, plain_register
 from harvester.tagging.rules import (
     LANGUAGE_PRIOR,
     PROJECT_PRIOR,
@@ -81,6 +81,10 @@ def tag(item: dict, project: dict | None = None) -> dict:
     if not item["audiences"]:
         item["audiences"] = ["immigrants"]
         audience_evidence = {"immigrants": {"method": "default", "matched": [], "score": 0}}
+    if not item["plain_language"] and item.get("kind") != "embed":
+        register = plain_register(item.get("text") or "", main_language, audience_evidence)
+        if register:
+            item["plain_language"], evidence["plain_language"] = 1, register
     evidence.update({f"phase:{k}": v for k, v in phase_evidence.items()})
     evidence.update({f"audience:{k}": v for k, v in audience_evidence.items()})
     item["tag_evidence"] = evidence

@@ -4,7 +4,10 @@ An explicit marker decides, and the text's readability supports it, never replac
 - a marker in the title, URL, link text, headings or image alt texts marks the material plain,
   unless its own text clearly reads as standard prose (a report *about* plain-language work);
 - a marker only in the body counts when the body itself reads plainly (a guide that merely says
-  "also available in selkokieli" is not plain).
+  "also available in selkokieli" is not plain);
+- without any marker, a text counts only when two independent signs agree: it reads plainly for
+  its language (very short sentences and short words) and its own content says it is written for
+  immigrants (see plain_register). Readability alone never decides.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ MARKERS = re.compile(
 PLAIN_SENTENCE_WORDS = 8.0
 STANDARD_PROSE_SENTENCE_WORDS = 12.0
 MIN_WORDS_TO_JUDGE = 40
+# Unmarked plain register: stricter than the marker rules, as nothing names the register. Mean
+# word length differs by language (Finnish compounds and endings), so it is set per language;
+# plain-language writing is a fi/sv/en practice here (vocabularies.md).
+REGISTER_SENTENCE_WORDS = 6.0
+REGISTER_WORD_LETTERS = {"fi": 6.5, "sv": 4.6, "en": 4.4}
+REGISTER_MIN_WORDS = 60
 
 
 def readability(text: str) -> dict:
@@ -57,3 +66,26 @@ def plain_language(marker_fields: dict[str, str], text: str) -> tuple[int, dict 
             "readability": measure,
         }
     return 0, None
+
+
+def plain_register(text: str, language: str | None, audiences: dict[str, dict]) -> dict | None:
+    """Evidence that an unmarked text is written in plain language, or None.
+
+    audiences: the material's audience evidence as decided from its content; it must name
+    immigrants and no professional audience (a workbook with a teacher's section is not plain)."""
+    if language not in REGISTER_WORD_LETTERS or set(audiences) != {"immigrants"}:
+        return None
+    if audiences["immigrants"].get("method") == "default":
+        return None  # no audience evidence at all
+    measure = readability(text[:20000])
+    if (
+        measure["words"] < REGISTER_MIN_WORDS
+        or measure["sentence_words"] > REGISTER_SENTENCE_WORDS
+        or measure["word_letters"] > REGISTER_WORD_LETTERS[language]
+    ):
+        return None
+    return {
+        "method": "readability+audience",
+        "matched": {"audience": audiences["immigrants"].get("matched") or []},
+        "readability": measure,
+    }
