@@ -24,6 +24,12 @@ SHRINK_THRESHOLD = 0.5  # a source yielding less than this share of its active m
 MIN_ACTIVE_FOR_SHRINK = 5
 JSON_LIST_COLUMNS = ("languages", "phases", "audiences", "link_texts", "alternates")
 FTS_COLUMNS = ["title", "description", "link_texts", "text"]
+# Datasette's facets count these columns over a filtered set of materials; reading them from the
+# wide rows (extracted text, evidence) costs ~100 ms a facet at 100,000 materials, so a narrow copy
+# keyed by the materials' rowid is kept in sync by triggers (datasette/plugins/facets.py).
+FACET_TABLE = "material_facets"
+FACET_COLUMNS = ["type", "project_id", "round", "year", "format", "status", "plain_language",
+                 "languages", "phases", "audiences"]  # fmt: skip
 
 MATERIAL_COLUMNS = {
     "id": str,
@@ -230,6 +236,10 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         ("materials", ["year"]),
         ("materials", ["format"]),
         ("materials", ["title"]),  # the default sort
+        # The filters users pick most, each with the default sort: the first page reads 50 rows
+        # from the index instead of sorting every match (type=guide: 41 → 2 ms at 100,000).
+        ("materials", ["type", "title"]),
+        ("materials", ["project_id", "title"]),
         ("materials", ["work_id"]),
         ("materials", ["content_hash"]),
         ("material_locations", ["url"]),
@@ -241,6 +251,26 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         )
     if "materials_trigram" not in db.table_names():
         _create_trigram_index(db)
+    if FACET_TABLE not in db.table_names():
+        _create_facet_table(db)
+
+
+def _create_facet_table(db: sqlite_utils.Database) -> None:
+    """The narrow copy of the facet columns (see FACET_COLUMNS), filled and then kept by triggers."""
+    columns = ", ".join(FACET_COLUMNS)
+    new = ", ".join(f"new.{c}" for c in FACET_COLUMNS)
+    upsert = f"INSERT OR REPLACE INTO {FACET_TABLE} (material_rowid, {columns}) VALUES (new.rowid, {new});"
+    statements = [
+        f"CREATE TABLE {FACET_TABLE} (material_rowid INTEGER PRIMARY KEY, {columns})",
+        f"INSERT INTO {FACET_TABLE} (material_rowid, {columns}) SELECT rowid, {columns} FROM materials",
+        f"CREATE TRIGGER {FACET_TABLE}_ai AFTER INSERT ON materials BEGIN {upsert} END",
+        f"CREATE TRIGGER {FACET_TABLE}_ad AFTER DELETE ON materials BEGIN"
+        f" DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid; END",
+        f"CREATE TRIGGER {FACET_TABLE}_au AFTER UPDATE OF {columns} ON materials BEGIN"
+        f" DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid; {upsert} END",
+    ]
+    for statement in statements:  # one by one, inside the caller's transaction
+        db.execute(statement)
 
 
 def _create_trigram_index(db: sqlite_utils.Database) -> None:

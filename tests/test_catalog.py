@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from harvester.catalog import finish_run, open_catalog, publish_run, start_run, sync_registry
+from harvester.catalog import (
+    FACET_COLUMNS,
+    FACET_TABLE,
+    finish_run,
+    open_catalog,
+    publish_run,
+    start_run,
+    sync_registry,
+)
 from harvester.registry import Source, load_projects
 
 SOURCE = Source(
@@ -142,6 +150,36 @@ def test_full_text_search_follows_upserts(db):
         "select rowid from materials_fts where materials_fts match 'alkukartoituksesta'"
     ).fetchall()
     assert db.execute("select rowid from materials_fts where materials_fts match 'työnhaun'").fetchall()
+
+
+def facet_copy_matches(db) -> bool:
+    columns = ", ".join(FACET_COLUMNS)
+    wide = db.execute(f"select rowid, {columns} from materials order by rowid").fetchall()
+    narrow = db.execute(f"select material_rowid, {columns} from {FACET_TABLE} order by 1").fetchall()
+    return wide == narrow
+
+
+def test_the_narrow_facet_copy_follows_inserts_updates_and_deletes(db):
+    harvest(db, None, [material(1), material(2)])
+    assert db[FACET_TABLE].count == 2 and facet_copy_matches(db)
+    harvest(db, None, [material(1, type="workbook", phases=["employment"]), material(2)])
+    assert facet_copy_matches(db)
+    assert db.execute(f"select type from {FACET_TABLE} where type = 'workbook'").fetchall()
+    db.execute("update materials set status = 'gone' where rowid = 2")
+    db.execute("delete from materials where rowid = 1")
+    assert db[FACET_TABLE].count == 1 and facet_copy_matches(db)
+
+
+def test_an_older_catalogue_gets_the_facet_copy_filled(tmp_path, db):
+    harvest(db, None, [material(1), material(2)])
+    db.execute(f"drop table {FACET_TABLE}")
+    for name in ("ai", "ad", "au"):
+        db.execute(f"drop trigger {FACET_TABLE}_{name}")
+    db.conn.commit()
+    db.close()
+    reopened = open_catalog(tmp_path / "catalog.db")
+    assert reopened[FACET_TABLE].count == 2 and facet_copy_matches(reopened)
+    reopened.close()
 
 
 def test_one_transaction_for_the_whole_run(db):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from collections import Counter
 
 import pytest
 import yaml
@@ -41,7 +42,48 @@ def test_materials_table_has_the_array_facets(datasette):
         assert column in facets, column
     languages = {row["value"] for row in facets["languages"]["results"]}
     assert {"fi", "sv", "en", "ar", "so", "ru", "fa", "ti", "ckb"} <= languages
-    assert facets["languages"]["type"] == "tags"  # a faster array facet (datasette/plugins/tag_facets.py)
+    assert facets["languages"]["type"] == "tags"  # faster facets: datasette/plugins/facets.py
+    assert facets["type"]["type"] == "counted"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "round=1",
+        "languages__arraycontains=so",
+        "_search=opas",
+        "type=guide&phases__arraycontains=initial",
+    ],
+)
+def test_facets_count_what_the_filtered_rows_hold(datasette, query):
+    """The facets read a narrow copy of the facet columns: their counts must be the rows' own."""
+    data = get(datasette, f"/catalog/materials.json?{query}&_shape=objects&_size=max&_facet_size=max").json()
+    rows = data["rows"]
+    assert data["filtered_table_rows_count"] == len(rows) and rows
+    facets = data["facet_results"]
+    for column in ("type", "project_id", "round", "format", "status"):
+        expected = Counter(row[column] for row in rows if row[column] is not None)
+        assert {r["value"]: r["count"] for r in facets[column]["results"]} == expected, column
+    for column in ("languages", "phases", "audiences"):
+        expected = Counter(value for row in rows for value in json.loads(row[column] or "[]"))
+        assert {r["value"]: r["count"] for r in facets[column]["results"]} == expected, column
+
+
+def test_facets_read_the_narrow_table(harvested, tmp_path):
+    """Proof that the narrow copy is what is counted: change only the copy and the facet follows."""
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "catalog.db"
+    shutil.copy(harvested[0], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("update material_facets set type = 'glossary', phases = '[\"employment\"]'")
+    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
+    ds = Datasette([str(db)], metadata=metadata, plugins_dir=str(REPO / "datasette" / "plugins"))
+    facets = get(ds, "/catalog/materials.json?_size=0&round=1").json()["facet_results"]
+    assert [r["value"] for r in facets["type"]["results"]] == ["glossary"]
+    assert [r["value"] for r in facets["phases"]["results"]] == ["employment"]
 
 
 def test_array_facet_filters_materials(datasette):
