@@ -185,6 +185,12 @@ def test_search_finds_words_inside_compounds_and_escapes_the_query(datasette_wit
     found = {r["id"] for r in results}
     assert set(compound_only) <= found
     assert any(r["matched"] == "part of a word" for r in results)
+    for row in results:  # every result shows where it matched, the match marked
+        assert re.search(r"<mark>[^<]*koulutus[^<]*</mark>", row["snippet"], re.I), row
+    words = get(datasette_with_plugins, "/haku.json?q=alkukartoitus").json()
+    assert words and words[0]["matched"] == "word"
+    marked = [re.search(r"<mark>alkukartoitu\w*</mark>", r["snippet"], re.I) for r in words]
+    assert all(marked)
     page = get(datasette_with_plugins, "/haku?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
     assert page.status_code == 200 and "<script>alert(1)" not in page.text and "&lt;script&gt;" in page.text
 
