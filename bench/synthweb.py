@@ -8,12 +8,17 @@ Pages carry realistic Finnish integration texts (from the demo web) and link onw
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from demo.server import LoopbackServer  # noqa: E402
+
 PARAGRAPHS = [
     "Kotoutumiskoulutus alkaa yleensä alkukartoituksen jälkeen. Koulutuksessa opiskellaan suomen tai"
     " ruotsin kieltä, yhteiskuntatietoa ja työelämätaitoja, ja se suunnitellaan yhdessä TE-toimiston kanssa.",
@@ -34,15 +39,14 @@ class SyntheticWeb:
             p for p in (REPO / "demo" / "sites").rglob("*") if p.is_file() and p.read_bytes()[:5] == b"%PDF-"
         )
         self.pdf_bodies = [p.read_bytes() for p in pdfs]
-        self.servers: list[ThreadingHTTPServer] = []
+        self.servers: list[LoopbackServer] = []
         self.arrivals: dict[int, list[float]] = {}
         self.bytes_sent = 0
         self._lock = threading.Lock()
 
     def __enter__(self) -> SyntheticWeb:
         for host, size in enumerate(self.sizes):
-            server = ThreadingHTTPServer((f"127.0.0.{host + 2}", 0), self._handler(host, size))
-            server.daemon_threads = True
+            server = LoopbackServer((f"127.0.0.{host + 2}", 0), self._handler(host, size))
             self.servers.append(server)
             self.arrivals[host] = []
             threading.Thread(target=server.serve_forever, daemon=True).start()

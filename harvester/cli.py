@@ -102,6 +102,7 @@ def harvest(args) -> int:
     from harvester.spiders.eura import EuraSpider
     from harvester.spiders.oaipmh import OaiPmhSpider
     from harvester.spiders.site import SiteSpider
+    from harvester.tagging.worker import shutdown_shared_worker
 
     try:
         projects = load_projects()
@@ -136,7 +137,10 @@ def harvest(args) -> int:
             crawler, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
         )
     print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
-    process.start()
+    try:
+        process.start()
+    finally:
+        shutdown_shared_worker()
 
     results = collected(run_id)
     missing = sorted({s.id for s in sources} - {r["source_id"] for r in results})

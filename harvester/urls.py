@@ -7,6 +7,7 @@ default ports, letter case of the host) is removed here and only here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -43,8 +44,10 @@ SKIP_EXTENSIONS = {
 LIFERAY_DOCUMENT = re.compile(r"/documents/[^?#]*?\.([a-z0-9]{2,4})/[0-9a-f-]{8,}", re.I)
 
 
+@functools.lru_cache(maxsize=16384)
 def canonicalize(url: str) -> str:
-    """Return the canonical form of an absolute http(s) URL."""
+    """Return the canonical form of an absolute http(s) URL (cached: every page repeats its
+    site's navigation links, ~20 calls a page)."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()

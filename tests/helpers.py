@@ -80,10 +80,10 @@ class LoopbackServer:
 
     def start(self):
         import threading
-        from http.server import ThreadingHTTPServer
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        from demo.server import LoopbackServer
+
+        self.server = LoopbackServer(("127.0.0.1", 0), self._handler())
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 

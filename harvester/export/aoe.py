@@ -19,8 +19,7 @@ from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from harvester import yamlload
 from harvester.tagging.vocabulary import load
 
 HERE = Path(__file__).parent
@@ -84,7 +83,7 @@ def licence_codes() -> frozenset[str]:
 
 @cache
 def mappings() -> dict:
-    return yaml.safe_load(MAPPINGS_FILE.read_text(encoding="utf-8"))
+    return yamlload.safe_load(MAPPINGS_FILE.read_text(encoding="utf-8"))
 
 
 def slug_key(value: str) -> str:

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from harvester import yamlload
+
 REGISTRY_DIR = Path(__file__).parent
 PROJECTS_FILE = REGISTRY_DIR / "projects.yml"
 SOURCES_FILE = REGISTRY_DIR / "sources.yml"
@@ -59,7 +61,7 @@ def _read_yaml(path: Path) -> object:
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
     try:
-        return yaml.safe_load(text)
+        return yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -98,7 +100,7 @@ def load_projects(path: Path = PROJECTS_FILE) -> list[dict]:
 def _entry_lines(path: Path, key: str) -> list[int]:
     """Line numbers (1-based) of the entries of the top-level list `key`, for error messages."""
     try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"))
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yamlload.LOADER)
     except yaml.YAMLError:
         return []
     for key_node, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from harvester import yamlload
 
 VOCAB_DIR = Path(__file__).parent / "vocab"
 VOCABULARIES = ("phases", "audiences", "types", "languages")
@@ -31,7 +31,7 @@ def _compile(keyword: str) -> re.Pattern:
 def load(name: str) -> tuple[Term, ...]:
     if name not in VOCABULARIES:
         raise KeyError(f"unknown vocabulary {name!r}")
-    entries = yaml.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
+    entries = yamlload.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
     terms = []
     for entry in entries:
         patterns = []

@@ -1,0 +1,71 @@
+"""The tagging worker: the same tags as in the crawler process, and nothing lost when it dies."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+
+import pytest
+import yaml
+from helpers import REPO
+
+from harvester.tagging.tagger import TAG_FIELDS, tag
+from harvester.tagging.worker import TaggingWorker, tags_of
+
+
+def eval_materials(count: int) -> list[dict]:
+    data = yaml.safe_load((REPO / "tests" / "eval" / "materials-a.yml").read_text(encoding="utf-8"))
+    return [
+        {
+            "kind": m["kind"],
+            "url": m["url"],
+            "title": m["title"],
+            "link_texts": [m["link_text"]] if m.get("link_text") else [],
+            "description": m.get("description") or "",
+            "headings": m.get("headings") or [],
+            "text": m.get("text") or "",
+            "declared_language": m.get("declared"),
+        }
+        for m in data["materials"][:count]
+    ]
+
+
+@pytest.fixture
+def worker():
+    worker = TaggingWorker(1)
+    yield worker
+    worker.shutdown()
+
+
+def test_the_worker_gives_the_tags_of_the_crawler_process(worker):
+    materials = eval_materials(12)
+    project = {"phases": ["transition"]}
+
+    async def in_worker():
+        return await asyncio.gather(*(worker.tags(m, project) for m in materials))
+
+    from_worker = asyncio.run(in_worker())
+    assert worker.pool is not None  # it really ran in the worker, not in the fallback
+    for material, tags in zip(materials, from_worker, strict=True):
+        here = tag(dict(material), project)
+        assert tags == {name: here[name] for name in TAG_FIELDS}
+        assert tags["languages"] and tags["type"]
+
+
+def test_a_dead_worker_leaves_tagging_to_the_crawler_process(worker):
+    material = eval_materials(1)[0]
+    for process in worker.processes:
+        os.kill(process.pid, signal.SIGKILL)
+    tags = asyncio.run(worker.tags(material, None))
+    assert worker.pool is None  # noticed, and no longer used
+    assert tags == tags_of(material, None)
+
+
+def test_shutting_down_stops_the_worker_processes():
+    worker = TaggingWorker(1)
+    processes = list(worker.processes)
+    assert processes and all(p.is_alive() for p in processes)
+    worker.shutdown()  # the warm-up may still be loading models: stopped, not waited for
+    assert not any(p.is_alive() for p in processes)
+    assert worker.pool is None
