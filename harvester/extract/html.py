@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from copy import deepcopy
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from .licence import licence_code
@@ -114,7 +117,9 @@ def block_text(element) -> str:
 def _table_text(table) -> str:
     """A table column by column: glossaries keep each language together, which language
     identification needs, and a column still reads as a list."""
-    rows = [[clean(cell.text_content()) for cell in row.xpath("./th|./td")] for row in table.xpath(".//tr")]
+    rows = [
+        [clean(cell.text_content()) for cell in _xpath("./th|./td")(row)] for row in _xpath(".//tr")(table)
+    ]
     width = max((len(r) for r in rows), default=0)
     columns = ["\n".join(r[i] for r in rows if i < len(r) and r[i]) for i in range(width)]
     return "\n".join(c for c in columns if c)
@@ -122,7 +127,7 @@ def _table_text(table) -> str:
 
 def _main_element(tree):
     for xpath in MAIN_CANDIDATES:
-        found = tree.xpath(xpath)
+        found = _xpath(xpath)(tree)
         if found:
             return found[0]
     return tree
@@ -130,14 +135,21 @@ def _main_element(tree):
 
 def _without(element, tags):
     """A copy of element without the given descendant tags."""
-    copy = lxml_html.fromstring(lxml_html.tostring(element, encoding="unicode"))
-    for bad in copy.xpath(" | ".join(f".//{t}" for t in tags)):
+    copy = deepcopy(element)
+    copy.tail = None
+    for bad in _xpath(" | ".join(f".//{t}" for t in tags))(copy):
         bad.drop_tree()
     return copy
 
 
 def _in_chrome(el) -> bool:
     return any(a.tag in CHROME_TAGS for a in el.iterancestors())
+
+
+@lru_cache(maxsize=128)
+def _xpath(expression: str) -> etree.XPath:
+    """Compiled once: element.xpath() compiles its expression on every call, ~25 times a page."""
+    return etree.XPath(expression)
 
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -160,18 +172,18 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     root = tree.getroottree().getroot()
     page.declared_language = primary_language(root.get("lang") or root.get("xml:lang"))
     if not page.declared_language:
-        meta_lang = tree.xpath(
+        meta_lang = _xpath(
             "//meta[@http-equiv='content-language']/@content | //meta[@property='og:locale']/@content"
-        )
+        )(tree)
         page.declared_language = primary_language(meta_lang[0]) if meta_lang else None
-    page.html_title = clean(" ".join(tree.xpath("//title//text()"))) or None
-    description = tree.xpath(
+    page.html_title = clean(" ".join(_xpath("//title//text()")(tree))) or None
+    description = _xpath(
         "//meta[@name='description']/@content | //meta[@property='og:description']/@content"
-    )
+    )(tree)
     page.description = clean(description[0]) if description else None
-    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    canonical = _xpath("//link[@rel='canonical']/@href")(tree)
     page.canonical = urljoin(url, canonical[0].strip()) if canonical and canonical[0].strip() else None
-    for alt in tree.xpath("//link[@rel='alternate'][@hreflang]"):
+    for alt in _xpath("//link[@rel='alternate'][@hreflang]")(tree):
         lang = primary_language(alt.get("hreflang"))
         if lang and alt.get("href"):
             page.hreflang[lang] = urljoin(url, alt.get("href").strip())
@@ -183,20 +195,20 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         content = _without(main, DROP_TAGS + CHROME_TAGS)
     page.text = block_text(content)
     page.headings = [
-        clean(h.text_content()) for h in content.xpath(".//h1|.//h2|.//h3") if clean(h.text_content())
+        clean(h.text_content()) for h in _xpath(".//h1|.//h2|.//h3")(content) if clean(h.text_content())
     ]
-    h1 = content.xpath(".//h1") or tree.xpath("//h1")
+    h1 = _xpath(".//h1")(content) or _xpath("//h1")(tree)
     page.h1 = clean(h1[0].text_content()) if h1 else None
-    og_title = tree.xpath("//meta[@property='og:title']/@content")
+    og_title = _xpath("//meta[@property='og:title']/@content")(tree)
     html_title = TITLE_SUFFIX.sub("", page.html_title) if page.html_title else None
     page.title = page.h1 or (clean(og_title[0]) if og_title else None) or html_title
 
     words = page.text.split()
     page.word_count = len(words)
-    link_words = sum(len(clean(a.text_content()).split()) for a in content.xpath(".//a"))
+    link_words = sum(len(clean(a.text_content()).split()) for a in _xpath(".//a")(content))
     page.link_density = round(link_words / len(words), 3) if words else 1.0
 
-    for a in tree.xpath("//a[@href]"):
+    for a in _xpath("//a[@href]")(tree):
         href = a.get("href").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue
@@ -204,18 +216,18 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         # Inside the main content everything counts (an attachments <aside> in an article is content).
         inside_main = main.tag != "body" and any(ancestor is main for ancestor in a.iterancestors())
         page.links.append(Link(urljoin(url, href), text, in_content=inside_main or not _in_chrome(a)))
-    for image in main.xpath(".//img"):  # the Selkotunnus logo marks plain-language pages
+    for image in _xpath(".//img")(main):  # the Selkotunnus logo marks plain-language pages
         described = clean(" ".join(filter(None, (image.get("alt"), image.get("title"), image.get("src")))))
         if described:
             page.images.append(described)
-    for frame in main.xpath(".//iframe[@src]"):
+    for frame in _xpath(".//iframe[@src]")(main):
         src = urljoin(url, frame.get("src").strip())
         if EMBED_HOSTS.search(urlsplit(src).hostname or ""):
             page.embeds.append(src)
 
-    classes = " ".join(tree.xpath("//article/@class | //body/@class"))
+    classes = " ".join(_xpath("//article/@class | //body/@class")(tree))
     page.is_post = bool(re.search(r"\b(type-post|single-post|blog-entry|news-item)\b", classes)) or bool(
-        tree.xpath("//meta[@property='og:type'][@content='article']")
+        _xpath("//meta[@property='og:type'][@content='article']")(tree)
     )
     linked_data = _json_ld(tree)
     page.published = _published(tree, page.text) or _iso_date(linked_data.get("datePublished"))
@@ -223,7 +235,9 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         page.description = clean(linked_data["description"])
     if not page.declared_language and isinstance(linked_data.get("inLanguage"), str):
         page.declared_language = primary_language(linked_data["inLanguage"])
-    for href in tree.xpath("//a[contains(@rel, 'license')]/@href | //link[@rel='license']/@href | //a/@href"):
+    for href in _xpath("//a[contains(@rel, 'license')]/@href | //link[@rel='license']/@href | //a/@href")(
+        tree
+    ):
         page.license = licence_code(href)
         if page.license:
             break
@@ -234,7 +248,7 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
 
 def _json_ld(tree) -> dict:
     """The first schema.org object (JSON-LD) describing the page: name, description, dates, licence."""
-    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+    for script in _xpath("//script[@type='application/ld+json']/text()")(tree):
         try:
             data = json.loads(script)
         except ValueError:
@@ -258,7 +272,7 @@ def _iso_date(value) -> str | None:
 
 
 def _published(tree, text: str) -> str | None:
-    for value in tree.xpath(PUBLISHED_XPATH):
+    for value in _xpath(PUBLISHED_XPATH)(tree):
         match = DATE_ISO.search(value)
         if match:
             return match.group(1)
