@@ -2,12 +2,14 @@
 on a synthetic web of 10 hosts × 100 pages with 200 PDFs, served on loopback.
 
 Prints pages per second of the bare spider and of the full pipeline with PDF extraction on and off,
-their ratios, and the peak RSS of each run. Usage: python bench/throughput.py [HOSTS] [PAGES] [PDFS]
+their ratios, and the peak RSS of each run; each mode runs ROUNDS times, interleaved, and the
+medians are compared. Usage: python bench/throughput.py [HOSTS] [PAGES] [PDFS] [ROUNDS]
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,33 +33,50 @@ def run(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
+MODES = ("bare Scrapy", "full, PDF text", "full, no PDF text")
+
+
+def harvest_once(name: str, hosts: int, pages: int, pdfs: int, folder: str) -> tuple[int, float, float]:
+    """(responses, seconds, peak RSS in MB) of one run of one mode on a fresh synthetic web."""
+    with SyntheticWeb([pages] * hosts, pdfs_per_host=pdfs) as web:
+        sources = sources_file(web, folder)
+        if name == "bare Scrapy":
+            command = [sys.executable, str(REPO / "bench" / "bare_spider.py"), str(sources)]
+        else:
+            db = Path(folder) / f"{time.monotonic_ns()}.db"
+            command = [sys.executable, "-m", "harvester.cli", "harvest", "--sources", str(sources),
+                       "--db", str(db), "--delay", "0", "--no-cache"]  # fmt: skip
+            if "no PDF" in name:
+                command.append("--no-file-text")
+        seconds, rss = run(command)
+        return sum(len(times) for times in web.arrivals.values()), seconds, rss
+
+
 def main() -> None:
-    hosts, pages, pdfs = (int(a) for a in (sys.argv[1:] + ["10", "100", "20"])[:3])
-    figures = {}
+    hosts, pages, pdfs, rounds = (
+        int(a) for a in (sys.argv[1:] + ["10", "100", "20", "5"][len(sys.argv[1:]) :])[:4]
+    )
+    rates: dict[str, list[float]] = {name: [] for name in MODES}
+    peak: dict[str, float] = dict.fromkeys(MODES, 0.0)
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("bare Scrapy", "full, PDF text", "full, no PDF text"):
-            with SyntheticWeb([pages] * hosts, pdfs_per_host=pdfs) as web:
-                sources = sources_file(web, tmp)
-                if name == "bare Scrapy":
-                    command = [sys.executable, str(REPO / "bench" / "bare_spider.py"), str(sources)]
-                else:
-                    db = Path(tmp) / f"{len(figures)}.db"
-                    command = [sys.executable, "-m", "harvester.cli", "harvest", "--sources", str(sources),
-                               "--db", str(db), "--delay", "0", "--no-cache"]  # fmt: skip
-                    if "no PDF" in name:
-                        command.append("--no-file-text")
-                seconds, rss = run(command)
-                responses = sum(len(times) for times in web.arrivals.values())
-            figures[name] = (responses, seconds, responses / seconds, rss)
-    base = figures["bare Scrapy"][2]
-    print(f"synthetic web: {hosts} hosts x {pages} pages, {hosts * pdfs} PDFs")
-    for name, (responses, seconds, rate, rss) in figures.items():
-        print(f"  {name:18} {responses:5d} responses in {seconds:6.2f} s = {rate:6.1f} pages/s"
-              f"  ({rate / base:.2f} of bare)  peak RSS {rss:.0f} MB")  # fmt: skip
-    with_text, without = figures["full, PDF text"], figures["full, no PDF text"]
+        for _ in range(rounds):  # interleaved, so that a slow moment of the machine hits every mode
+            for name in MODES:
+                responses, seconds, rss = harvest_once(name, hosts, pages, pdfs, tmp)
+                rates[name].append(responses / seconds)
+                peak[name] = max(peak[name], rss)
+    median = {name: statistics.median(values) for name, values in rates.items()}
+    base = median["bare Scrapy"]
+    print(f"synthetic web: {hosts} hosts x {pages} pages, {hosts * pdfs} PDFs; {rounds} rounds, medians")
+    for name in MODES:
+        per_round = [rate / bare for rate, bare in zip(rates[name], rates["bare Scrapy"], strict=True)]
+        spread = f"rounds {min(per_round):.2f}–{max(per_round):.2f}"
+        print(f"  {name:18} {median[name]:6.1f} pages/s  ({median[name] / base:.2f} of bare; {spread})"
+              f"  peak RSS {peak[name]:.0f} MB")  # fmt: skip
     print(
-        f"throughput ratio_with_pdf={with_text[2] / base:.2f} ratio_without_pdf={without[2] / base:.2f} "
-        f"peak_rss_mb={max(with_text[3], without[3]):.0f} (targets: >= 0.5, >= 0.8, <= 500 MB)"
+        f"throughput ratio_with_pdf={median['full, PDF text'] / base:.2f} "
+        f"ratio_without_pdf={median['full, no PDF text'] / base:.2f} "
+        f"peak_rss_mb={max(peak['full, PDF text'], peak['full, no PDF text']):.0f} "
+        "(targets: >= 0.5, >= 0.8, <= 500 MB)"
     )
 
 
