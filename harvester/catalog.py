@@ -28,6 +28,10 @@ FTS_COLUMNS = ["title", "description", "link_texts", "text"]
 # wide rows (extracted text, evidence) costs ~100 ms a facet at 100,000 materials, so a narrow copy
 # keyed by the materials' rowid is kept in sync by triggers (datasette/plugins/facets.py).
 FACET_TABLE = "material_facets"
+# One row per (tag list, value, material), kept by triggers: a filter by a tag is an index lookup
+# instead of json_each over every material's list (datasette/plugins/facets.py, `_tag_phases=`).
+TAG_TABLE = "material_tags"
+TAG_COLUMNS = ("languages", "phases", "audiences")
 FACET_COLUMNS = ["type", "project_id", "round", "year", "format", "status", "plain_language",
                  "languages", "phases", "audiences"]  # fmt: skip
 
@@ -253,6 +257,8 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         _create_trigram_index(db)
     if FACET_TABLE not in db.table_names():
         _create_facet_table(db)
+    if TAG_TABLE not in db.table_names():
+        _create_tag_table(db)
 
 
 def _create_facet_table(db: sqlite_utils.Database) -> None:
@@ -268,6 +274,34 @@ def _create_facet_table(db: sqlite_utils.Database) -> None:
         f" DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid; END",
         f"CREATE TRIGGER {FACET_TABLE}_au AFTER UPDATE OF {columns} ON materials BEGIN"
         f" DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid; {upsert} END",
+    ]
+    for statement in statements:  # one by one, inside the caller's transaction
+        db.execute(statement)
+
+
+def _create_tag_table(db: sqlite_utils.Database) -> None:
+    """The materials' tags one per row (see TAG_TABLE), filled and then kept by triggers."""
+
+    def rows_of(source: str, row: str) -> list[str]:
+        # a list that is not valid JSON yields no tags rather than failing the harvest's transaction
+        lists = {c: f"CASE WHEN json_valid({row}.{c}) THEN {row}.{c} ELSE '[]' END" for c in TAG_COLUMNS}
+        return [
+            f"INSERT OR IGNORE INTO {TAG_TABLE} (vocabulary, value, material_rowid)"
+            f" SELECT '{column}', j.value, {row}.rowid FROM {source}json_each({lists[column]}) j;"
+            for column in TAG_COLUMNS
+        ]
+
+    delete = f"DELETE FROM {TAG_TABLE} WHERE material_rowid = old.rowid;"
+    inserted = " ".join(rows_of("", "new"))
+    statements = [
+        f"CREATE TABLE {TAG_TABLE} (vocabulary TEXT NOT NULL, value TEXT NOT NULL,"
+        " material_rowid INTEGER NOT NULL, PRIMARY KEY (vocabulary, value, material_rowid)) WITHOUT ROWID",
+        f"CREATE INDEX idx_{TAG_TABLE}_material ON {TAG_TABLE} (material_rowid)",
+        *rows_of("materials, ", "materials"),  # what the catalogue holds already
+        f"CREATE TRIGGER {TAG_TABLE}_ai AFTER INSERT ON materials BEGIN {inserted} END",
+        f"CREATE TRIGGER {TAG_TABLE}_ad AFTER DELETE ON materials BEGIN {delete} END",
+        f"CREATE TRIGGER {TAG_TABLE}_au AFTER UPDATE OF {', '.join(TAG_COLUMNS)} ON materials BEGIN"
+        f" {delete} {inserted} END",
     ]
     for statement in statements:  # one by one, inside the caller's transaction
         db.execute(statement)

@@ -9,6 +9,8 @@ import pytest
 from harvester.catalog import (
     FACET_COLUMNS,
     FACET_TABLE,
+    TAG_COLUMNS,
+    TAG_TABLE,
     finish_run,
     open_catalog,
     publish_run,
@@ -170,15 +172,43 @@ def test_the_narrow_facet_copy_follows_inserts_updates_and_deletes(db):
     assert db[FACET_TABLE].count == 1 and facet_copy_matches(db)
 
 
+def tag_rows_match(db) -> bool:
+    expected = set()
+    for rowid, *lists in db.execute(f"select rowid, {', '.join(TAG_COLUMNS)} from materials"):
+        for column, values in zip(TAG_COLUMNS, lists, strict=True):
+            expected |= {(column, value, rowid) for value in json.loads(values or "[]")}
+    return (
+        set(db.execute(f"select vocabulary, value, material_rowid from {TAG_TABLE}").fetchall()) == expected
+    )
+
+
+def test_the_tag_table_follows_inserts_updates_and_deletes(db):
+    harvest(db, None, [material(1), material(2, languages=["so", "fi"], audiences=["immigrants"])])
+    assert db[TAG_TABLE].count and tag_rows_match(db)
+    harvest(db, None, [material(1, phases=["employment", "transition"]), material(2)])
+    assert tag_rows_match(db)
+    db.execute("update materials set languages = 'not json' where rowid = 1")  # loses no harvest
+    assert tag_rows_match_after_broken(db)
+    db.execute("delete from materials where rowid = 2")
+    assert not db.execute(f"select 1 from {TAG_TABLE} where material_rowid = 2").fetchall()
+
+
+def tag_rows_match_after_broken(db) -> bool:
+    rows = db.execute(f"select vocabulary from {TAG_TABLE} where material_rowid = 1").fetchall()
+    return rows and {r[0] for r in rows} == {"phases", "audiences"}  # the broken list yields no tags
+
+
 def test_an_older_catalogue_gets_the_facet_copy_filled(tmp_path, db):
     harvest(db, None, [material(1), material(2)])
-    db.execute(f"drop table {FACET_TABLE}")
-    for name in ("ai", "ad", "au"):
-        db.execute(f"drop trigger {FACET_TABLE}_{name}")
+    for table in (FACET_TABLE, TAG_TABLE):
+        db.execute(f"drop table {table}")
+        for name in ("ai", "ad", "au"):
+            db.execute(f"drop trigger {table}_{name}")
     db.conn.commit()
     db.close()
     reopened = open_catalog(tmp_path / "catalog.db")
     assert reopened[FACET_TABLE].count == 2 and facet_copy_matches(reopened)
+    assert reopened[TAG_TABLE].count and tag_rows_match(reopened)
     reopened.close()
 
 

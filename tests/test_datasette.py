@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
 from collections import Counter
@@ -68,6 +69,46 @@ def test_facets_count_what_the_filtered_rows_hold(datasette, query):
     for column in ("languages", "phases", "audiences"):
         expected = Counter(value for row in rows for value in json.loads(row[column] or "[]"))
         assert {r["value"]: r["count"] for r in facets[column]["results"]} == expected, column
+
+
+@pytest.mark.parametrize(
+    ("fast", "datasettes_own"),
+    [
+        ("_tag_languages=so", "languages__arraycontains=so"),
+        ("_tag_phases=initial", "phases__arraycontains=initial"),
+        (
+            "_tag_audiences=employers&_tag_phases=employment",
+            "audiences__arraycontains=employers&phases__arraycontains=employment",
+        ),
+        ("_tag_languages=fi&type=guide&_search=opas", "languages__arraycontains=fi&type=guide&_search=opas"),
+        ("_tag_languages=fi&_tag_languages=en", "languages__arraycontains=fi&languages__arraycontains=en"),
+    ],
+)
+def test_the_tag_filter_finds_what_arraycontains_finds(datasette, fast, datasettes_own):
+    def ids(query):
+        return [
+            r["id"]
+            for r in get(datasette, f"/catalog/materials.json?{query}&_shape=objects&_size=max").json()[
+                "rows"
+            ]
+        ]
+
+    expected = ids(datasettes_own)
+    assert expected and ids(fast) == expected
+    unfiltered = len(ids(""))
+    assert len(expected) < unfiltered  # the filter really filtered
+
+
+def test_tag_facet_links_use_the_tag_filter_and_undo_either_filter(datasette):
+    facets = get(datasette, "/catalog/materials.json?_size=0").json()["facet_results"]
+    somali = next(r for r in facets["languages"]["results"] if r["value"] == "so")
+    assert "_tag_languages=so" in somali["toggle_url"] and not somali["selected"]
+    for query in ("_tag_languages=so", "languages__arraycontains=so"):
+        facets = get(datasette, f"/catalog/materials.json?_size=0&{query}").json()["facet_results"]
+        somali = next(r for r in facets["languages"]["results"] if r["value"] == "so")
+        assert somali["selected"] and "languages" not in somali["toggle_url"].split("?", 1)[-1]
+    page = get(datasette, "/catalog/materials?_tag_phases=transition")
+    assert page.status_code == 200 and 'phases contains "transition"' in html.unescape(page.text)
 
 
 def test_facets_read_the_narrow_table(harvested, tmp_path):
@@ -158,7 +199,7 @@ def test_front_page_has_search_and_entry_points_with_labels(datasette_with_plugi
     assert 'action="/haku"' in page.text
     for label in ("Alkuvaihe", "Maahanmuuttaneet", "somali", "Opas", "Hyvä alku Länsirannikolla"):
         assert label in page.text, label
-    assert "phases__arraycontains=initial" in page.text
+    assert "_tag_phases=initial" in page.text
 
 
 def test_labels_in_the_table_ids_in_the_api(datasette_with_plugins):

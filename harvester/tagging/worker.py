@@ -56,9 +56,10 @@ class TaggingWorker:
         if processes > 0:
             # spawn: the crawler process runs threads (DNS, the reactor's pool); forking them is unsafe
             context = multiprocessing.get_context("spawn")
+            others = set(multiprocessing.active_children())
             self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
-            self.pool.submit(warm_up)
-            self.processes = multiprocessing.active_children()  # started by the first submit
+            self.pool.submit(warm_up)  # starts the pool's processes
+            self.processes = [p for p in multiprocessing.active_children() if p not in others]
 
     async def tags(self, fields: dict, project: dict | None) -> dict:
         fields = {name: fields.get(name) for name in TAG_INPUTS}
