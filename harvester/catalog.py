@@ -264,10 +264,12 @@ def _create_tables(db: sqlite_utils.Database) -> None:
 def _create_facet_table(db: sqlite_utils.Database) -> None:
     """The narrow copy of the facet columns (see FACET_COLUMNS), filled and then kept by triggers."""
     columns = ", ".join(FACET_COLUMNS)
+    typed = ", ".join(f"{c} {'INTEGER' if MATERIAL_COLUMNS[c] is int else 'TEXT'}" for c in FACET_COLUMNS)
     new = ", ".join(f"new.{c}" for c in FACET_COLUMNS)
     upsert = f"INSERT OR REPLACE INTO {FACET_TABLE} (material_rowid, {columns}) VALUES (new.rowid, {new});"
     statements = [
-        f"CREATE TABLE {FACET_TABLE} (material_rowid INTEGER PRIMARY KEY, {columns})",
+        # the same column types as materials, so that a filter compares as it does there ('1' = 1)
+        f"CREATE TABLE {FACET_TABLE} (material_rowid INTEGER PRIMARY KEY, {typed})",
         f"INSERT INTO {FACET_TABLE} (material_rowid, {columns}) SELECT rowid, {columns} FROM materials",
         f"CREATE TRIGGER {FACET_TABLE}_ai AFTER INSERT ON materials BEGIN {upsert} END",
         f"CREATE TRIGGER {FACET_TABLE}_ad AFTER DELETE ON materials BEGIN"

@@ -18,11 +18,9 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from datasette import hookimpl
+from harvester.catalog import FACET_COLUMNS, FACET_TABLE, TAG_COLUMNS, TAG_TABLE
 
-FACET_TABLE = "material_facets"  # kept by harvester/catalog.py; the names must agree
 FACETED_TABLE = "materials"
-TAG_TABLE = "material_tags"  # kept by harvester/catalog.py too
-TAG_COLUMNS = ("languages", "phases", "audiences")
 
 
 def tag_argument(column: str) -> str:
@@ -40,12 +38,31 @@ async def narrow_sql(facet) -> str | None:
         return None
     if not await facet.ds.get_database(facet.database).table_exists(FACET_TABLE):
         return None
-    if not where.strip():
+    where = where.strip()
+    if not where:
         return None  # unfiltered, the wide table's covering indexes are faster still
+    if filters_fit_the_copy(facet.request):
+        # the copy has the filtered columns under the same names and types, and the rowids
+        return f"select * from {FACET_TABLE} {where}"
     return (
         f"select * from {FACET_TABLE} where material_rowid in"
-        f" (select rowid from {escape_sqlite(FACETED_TABLE)} {where.strip()})"
+        f" (select rowid from {escape_sqlite(FACETED_TABLE)} {where})"
     )
+
+
+def filters_fit_the_copy(request) -> bool:
+    """Whether every filter of the request can be evaluated on the narrow copy: column filters on
+    its columns, the full-text search and the tag filters (both by rowid). Decided from the request,
+    not by trying the SQL: SQLite reads an unknown "column" as a string and would match nothing."""
+    for key in request.args:
+        if key.startswith("_") and "__" not in key:
+            if key in ("_where", "_through", "_next", "_fts_table", "_fts_pk") or key.startswith("_search_"):
+                return False  # free SQL, a join, page 2's keyset, another search index or column
+            continue  # display options, _search and _tag_… filters
+        column, _, lookup = key.rpartition("__") if "__" in key else (key, "", "exact")
+        if column not in FACET_COLUMNS or lookup.startswith("array"):
+            return False  # Datasette's array filters name the table itself
+    return True
 
 
 class CountedFacet(ColumnFacet):
