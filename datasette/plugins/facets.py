@@ -2,10 +2,11 @@
 `- tags: languages` and `- counted: type`; a tag filter is `_tag_languages=so` (an index lookup in
 material_tags), and Datasette's own `languages__arraycontains=so` keeps working, only slower.
 
-Both count over the narrow table material_facets (harvester/catalog.py) instead of the wide rows
-with their extracted text: the page's filter picks rowids from materials (mostly from indexes) and
-the facet columns are read from the narrow copy (a filtered facet ~140 ms → ~10 ms at 100,000
-materials, bench/catalogue_scale.py). Datasette's own array facet also de-duplicates by joining
+Both count over the narrow copy material_facets (harvester/catalog.py) instead of the wide rows
+with their extracted text: the page's filter is evaluated on the copy when it holds every filtered
+column, otherwise on materials, whose rowids are then looked up in the copy (a filtered facet
+~140 ms → ~10 ms at 100,000 materials, bench/catalogue_scale.py). Datasette's own array facet also
+de-duplicates by joining
 every whole row (`inner.*`); the catalogue's lists never repeat a value (the Material schema says
 so), so `tags` counts the pairs (row, value).
 """
