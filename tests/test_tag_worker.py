@@ -79,3 +79,29 @@ def gone(pid: int) -> bool:
     except ProcessLookupError:
         return True
     return False
+
+
+def test_a_harvest_killed_outright_leaves_no_worker_behind():
+    """SIGKILL gives the harvest no chance to stop its worker: the worker notices by itself."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import time\n"
+        "from harvester.tagging.worker import TaggingWorker\n"
+        "worker = TaggingWorker(1)\n"
+        "print(' '.join(str(p.pid) for p in worker.processes), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    harvest = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(pid) for pid in harvest.stdout.readline().split()]
+        assert pids and not any(gone(pid) for pid in pids)
+    finally:
+        harvest.kill()
+        harvest.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not all(gone(pid) for pid in pids):
+        time.sleep(0.2)
+    assert all(gone(pid) for pid in pids)

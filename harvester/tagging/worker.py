@@ -13,10 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 logger = logging.getLogger(__name__)
+PARENT_CHECK_SECONDS = 1.0
 
 # What tag() reads of a material; only these cross to the worker.
 TAG_INPUTS = (
@@ -47,6 +51,19 @@ def warm_up() -> None:
     identify("Kotoutumiskoulutus alkaa alkukartoituksen jälkeen, ja siinä opiskellaan suomea.", None, "Opas")
 
 
+def exit_with_parent(parent: int) -> None:
+    """Runs in the worker as it starts: a harvest killed outright (SIGKILL, out of memory) must not
+    leave its worker behind, and the worker holds its own end of the task queue, so it would never
+    see the parent go."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class TaggingWorker:
     """One pool shared by every source's crawler in the harvest process."""
 
@@ -57,7 +74,12 @@ class TaggingWorker:
             # spawn: the crawler process runs threads (DNS, the reactor's pool); forking them is unsafe
             context = multiprocessing.get_context("spawn")
             others = set(multiprocessing.active_children())
-            self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=processes,
+                mp_context=context,
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             self.pool.submit(warm_up)  # starts the pool's processes
             self.processes = [p for p in multiprocessing.active_children() if p not in others]
 
