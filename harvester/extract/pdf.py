@@ -11,9 +11,6 @@ import logging
 import re
 from dataclasses import dataclass
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-
 from .html import clean, primary_language
 
 MAX_PAGES = 60
@@ -85,6 +82,10 @@ def _first_heading(text: str) -> str | None:
 
 
 def extract_pdf(data: bytes) -> PdfDocument:
+    # imported here: a harvest that reads no PDF (link texts only) need not load pypdf (~70 ms)
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
