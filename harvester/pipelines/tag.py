@@ -63,9 +63,9 @@ def tag_or_reuse(item: dict, project: dict | None, previous: dict, corrections=N
 
 
 class TagPipeline:
-    """Tags each material as it arrives, and once more at the end for materials whose URL or link
-    texts changed later in the crawl (another page linking the same file, a better duplicate URL),
-    so that tags do not depend on the order in which responses happened to arrive."""
+    """Tags each material as it arrives (in the tagging worker), and once more at the end for
+    materials whose URL or link texts changed later in the crawl (another page linking the same
+    file, a better duplicate URL), so that tags do not depend on the order of the responses."""
 
     def __init__(self, projects: dict, worker: TaggingWorker | None = None):
         self.projects = projects
