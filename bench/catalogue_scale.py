@@ -170,6 +170,7 @@ def measure(n: int, folder: Path, rounds: int) -> dict:
                 base, ["/catalog/materials?phases__arraycontains=transition"], rounds // 4
             ),
             "search page /haku": latency(base, [f"/haku.json?q={quote(w)}" for w in WORDS], rounds),
+            "front page and dashboard": latency(base, ["/", "/kojelauta"], rounds // 2),
             "filtered JSON API": latency(
                 base,
                 [

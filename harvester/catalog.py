@@ -244,6 +244,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         # from the index instead of sorting every match (type=guide: 41 → 2 ms at 100,000).
         ("materials", ["type", "title"]),
         ("materials", ["project_id", "title"]),
+        ("materials", ["first_seen"]),  # the newest materials: front page, Atom feed
         ("materials", ["work_id"]),
         ("materials", ["content_hash"]),
         ("material_locations", ["url"]),

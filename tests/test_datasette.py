@@ -265,3 +265,37 @@ def test_project_material_feed_and_sitemap_pages(datasette_with_plugins, harvest
     assert len(sitemap) > 55 + 25
     dashboard = get(datasette_with_plugins, "/kojelauta")
     assert dashboard.status_code == 200 and dashboard.text.count("<svg") >= 5
+
+
+@pytest.mark.parametrize("narrow_tables", [True, False])
+def test_front_page_counts_are_the_catalogues_own(harvested, tmp_path, narrow_tables):
+    """The entry points count active materials: from the narrow tables, or from the wide rows of a
+    catalogue made before they existed."""
+    import shutil
+    import sqlite3
+    from collections import Counter
+
+    db = tmp_path / "catalog.db"
+    shutil.copy(harvested[0], db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("update materials set status = 'gone' where rowid % 5 = 0")  # not counted
+        if not narrow_tables:
+            connection.execute("drop table material_facets")
+            connection.execute("drop table material_tags")
+        active = connection.execute(
+            "select type, languages, phases, audiences from materials where status = 'active'"
+        ).fetchall()
+    expected = {"type": Counter(row[0] for row in active)}
+    for number, column in enumerate(("languages", "phases", "audiences"), start=1):
+        expected[column] = Counter(v for row in active for v in json.loads(row[number]))
+    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
+    ds = Datasette(
+        [str(db)],
+        metadata=metadata,
+        plugins_dir=str(REPO / "datasette" / "plugins"),
+        template_dir=str(REPO / "datasette" / "templates"),
+    )
+    page = get(ds, "/").text
+    for column, prefix in (("languages", "_tag_"), ("phases", "_tag_"), ("audiences", "_tag_"), ("type", "")):
+        shown = re.findall(rf'\?{prefix}{column}=([\w-]+)">[^<]*</a> <span class="count">(\d+)</span>', page)
+        assert {value: int(n) for value, n in shown} == expected[column], column

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from markupsafe import escape as html_escape
 
 from datasette import hookimpl
+from harvester.catalog import FACET_TABLE, TAG_TABLE
 from harvester.clock import utcnow
 from harvester.tagging.vocabulary import load
 
@@ -33,9 +34,6 @@ FACET_NAMES = {
 }
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 MAX_RESULTS = 50
-TYPE_COUNTS = (
-    "select type as id, count(*) as n from materials where status = 'active' group by type order by n desc"
-)
 
 
 def vocabulary_labels(vocabulary: str, lang: str = "fi") -> dict[str, str]:
@@ -102,12 +100,34 @@ async def _rows(datasette, sql: str, params=None) -> list[dict]:
     return [dict(row) for row in result.rows]
 
 
+async def _narrow(datasette) -> bool:
+    """Whether the catalogue has its narrow facet copy and tag table (harvester/catalog.py): counting
+    over them instead of the wide rows keeps the front page and the dashboard fast at any size."""
+    database = datasette.get_database(DATABASE)
+    return await database.table_exists(FACET_TABLE) and await database.table_exists(TAG_TABLE)
+
+
 async def _counts(datasette, column: str) -> list[dict]:
+    """(id, n): active materials by a tag list's values."""
+    if await _narrow(datasette):
+        return await _rows(
+            datasette,
+            f"select t.value as id, count(*) as n from {TAG_TABLE} t join {FACET_TABLE} f"
+            " on f.material_rowid = t.material_rowid where t.vocabulary = ? and f.status = 'active'"
+            " group by t.value order by n desc",
+            [column],
+        )
     return await _rows(
         datasette,
         f"select j.value as id, count(*) as n from materials, json_each(materials.{column}) j"
         " where status = 'active' group by j.value order by n desc",
     )
+
+
+async def _column_counts_sql(datasette, column: str) -> str:
+    """SQL of (id, n): active materials by a column of the facet copy (type, project_id)."""
+    table = FACET_TABLE if await _narrow(datasette) else "materials"
+    return f"select {column} as id, count(*) as n from {table} where status = 'active' group by {column}"
 
 
 async def front(datasette, request):
@@ -117,14 +137,12 @@ async def front(datasette, request):
         "phases": await _counts(datasette, "phases"),
         "audiences": await _counts(datasette, "audiences"),
         "languages": await _counts(datasette, "languages"),
-        "types": await _rows(
-            datasette,
-            TYPE_COUNTS,
-        ),
+        "types": await _rows(datasette, await _column_counts_sql(datasette, "type") + " order by n desc"),
         "projects": await _rows(
             datasette,
-            "select p.id, p.name_fi, p.round, count(m.id) as n from projects p left join materials m"
-            " on m.project_id = p.id and m.status = 'active' group by p.id order by p.round, p.name_fi",
+            "select p.id, p.name_fi, p.round, coalesce(c.n, 0) as n from projects p left join"
+            f" ({await _column_counts_sql(datasette, 'project_id')}) c on c.id = p.id"
+            " order by p.round, p.name_fi",
         ),
         "newest": await _rows(
             datasette,
@@ -340,10 +358,11 @@ async def dashboard(datasette, request):
         "select id, started_at, status, materials, new_materials, gone_materials, errors from harvest_runs"
         " order by id desc limit 12",
     )
+    by_project = await _column_counts_sql(datasette, "project_id")
     projects = await _rows(
         datasette,
-        "select coalesce(p.name_fi, '(ohjelma)') as id, count(*) as n from materials m left join projects p"
-        " on p.id = m.project_id where m.status = 'active' group by m.project_id order by n desc",
+        f"select coalesce(p.name_fi, '(ohjelma)') as id, c.n from ({by_project}) c"
+        " left join projects p on p.id = c.id order by c.n desc",
     )
     charts = {
         "Kielet · Språk · Languages": bar_chart(
@@ -356,10 +375,7 @@ async def dashboard(datasette, request):
             await _counts(datasette, "audiences"), lambda v: label(v, "audiences")
         ),
         "Tyypit · Typer · Types": bar_chart(
-            await _rows(
-                datasette,
-                TYPE_COUNTS,
-            ),
+            await _rows(datasette, await _column_counts_sql(datasette, "type") + " order by n desc"),
             lambda v: label(v, "types"),
         ),
         "Hankkeet · Projekt · Projects": bar_chart(projects),
