@@ -268,18 +268,13 @@ def _create_facet_table(db: sqlite_utils.Database) -> None:
     typed = ", ".join(f"{c} {'INTEGER' if MATERIAL_COLUMNS[c] is int else 'TEXT'}" for c in FACET_COLUMNS)
     new = ", ".join(f"new.{c}" for c in FACET_COLUMNS)
     upsert = f"INSERT OR REPLACE INTO {FACET_TABLE} (material_rowid, {columns}) VALUES (new.rowid, {new});"
-    statements = [
-        # the same column types as materials, so that a filter compares as it does there ('1' = 1)
-        f"CREATE TABLE {FACET_TABLE} (material_rowid INTEGER PRIMARY KEY, {typed})",
-        f"INSERT INTO {FACET_TABLE} (material_rowid, {columns}) SELECT rowid, {columns} FROM materials",
-        f"CREATE TRIGGER {FACET_TABLE}_ai AFTER INSERT ON materials BEGIN {upsert} END",
-        f"CREATE TRIGGER {FACET_TABLE}_ad AFTER DELETE ON materials BEGIN"
-        f" DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid; END",
-        f"CREATE TRIGGER {FACET_TABLE}_au AFTER UPDATE OF {columns} ON materials BEGIN"
-        f" DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid; {upsert} END",
-    ]
-    for statement in statements:  # one by one, inside the caller's transaction
-        db.execute(statement)
+    # the same column types as materials, so that a filter compares as it does there ('1' = 1)
+    db.execute(f"CREATE TABLE {FACET_TABLE} (material_rowid INTEGER PRIMARY KEY, {typed})")
+    db.execute(
+        f"INSERT INTO {FACET_TABLE} (material_rowid, {columns}) SELECT rowid, {columns} FROM materials"
+    )
+    delete = f"DELETE FROM {FACET_TABLE} WHERE material_rowid = old.rowid;"
+    _keep_in_step(db, FACET_TABLE, upsert, delete, columns)
 
 
 def _create_tag_table(db: sqlite_utils.Database) -> None:
@@ -301,13 +296,10 @@ def _create_tag_table(db: sqlite_utils.Database) -> None:
         " material_rowid INTEGER NOT NULL, PRIMARY KEY (vocabulary, value, material_rowid)) WITHOUT ROWID",
         f"CREATE INDEX idx_{TAG_TABLE}_material ON {TAG_TABLE} (material_rowid)",
         *rows_of("materials, ", "materials"),  # what the catalogue holds already
-        f"CREATE TRIGGER {TAG_TABLE}_ai AFTER INSERT ON materials BEGIN {inserted} END",
-        f"CREATE TRIGGER {TAG_TABLE}_ad AFTER DELETE ON materials BEGIN {delete} END",
-        f"CREATE TRIGGER {TAG_TABLE}_au AFTER UPDATE OF {', '.join(TAG_COLUMNS)} ON materials BEGIN"
-        f" {delete} {inserted} END",
     ]
     for statement in statements:  # one by one, inside the caller's transaction
         db.execute(statement)
+    _keep_in_step(db, TAG_TABLE, inserted, delete, ", ".join(TAG_COLUMNS))
 
 
 def _create_trigram_index(db: sqlite_utils.Database) -> None:
@@ -322,11 +314,21 @@ def _create_trigram_index(db: sqlite_utils.Database) -> None:
     statements = [
         f"CREATE VIRTUAL TABLE materials_trigram USING fts5({columns}, content=materials, tokenize=trigram)",
         f"INSERT INTO materials_trigram (rowid, {columns}) SELECT rowid, {columns} FROM materials",
-        f"CREATE TRIGGER materials_trigram_ai AFTER INSERT ON materials BEGIN {insert} END",
-        f"CREATE TRIGGER materials_trigram_ad AFTER DELETE ON materials BEGIN {delete} END",
-        f"CREATE TRIGGER materials_trigram_au AFTER UPDATE ON materials BEGIN {delete} {insert} END",
     ]
     for statement in statements:  # one by one: executescript would commit the surrounding transaction
+        db.execute(statement)
+    _keep_in_step(db, "materials_trigram", insert, delete)
+
+
+def _keep_in_step(db: sqlite_utils.Database, name: str, insert: str, delete: str, columns: str = "") -> None:
+    """Triggers that keep a table derived from materials in step with it: `insert` (SQL on new.*)
+    after an insert, `delete` (on old.*) after a delete, both after an update (of `columns` only)."""
+    of = f" OF {columns}" if columns else ""
+    for statement in (
+        f"CREATE TRIGGER {name}_ai AFTER INSERT ON materials BEGIN {insert} END",
+        f"CREATE TRIGGER {name}_ad AFTER DELETE ON materials BEGIN {delete} END",
+        f"CREATE TRIGGER {name}_au AFTER UPDATE{of} ON materials BEGIN {delete} {insert} END",
+    ):
         db.execute(statement)
 
 
