@@ -16,16 +16,21 @@ from helpers import REPO
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def datasette(harvested):
+def catalogue_app(db, settings: dict | None = None) -> Datasette:
+    """Datasette over a catalogue as the product serves it: metadata.yml, plugins, templates."""
     metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
     return Datasette(
-        [str(harvested[0])],
+        [str(db)],
         metadata=metadata,
-        settings={"sql_time_limit_ms": 5000},
+        settings=settings,
         plugins_dir=str(REPO / "datasette" / "plugins"),
         template_dir=str(REPO / "datasette" / "templates"),
     )
+
+
+@pytest.fixture(scope="module")
+def datasette(harvested):
+    return catalogue_app(harvested[0], {"sql_time_limit_ms": 5000})
 
 
 def get(ds, path: str):
@@ -123,8 +128,7 @@ def test_facets_read_the_narrow_table(harvested, tmp_path):
     shutil.copy(harvested[0], db)
     with sqlite3.connect(db) as connection:
         connection.execute("update material_facets set type = 'glossary', phases = '[\"employment\"]'")
-    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    ds = Datasette([str(db)], metadata=metadata, plugins_dir=str(REPO / "datasette" / "plugins"))
+    ds = catalogue_app(db)
     for query in ("round=1", "kind=file"):  # filtered on the copy, and on materials
         facets = get(ds, f"/catalog/materials.json?_size=0&{query}").json()["facet_results"]
         assert [r["value"] for r in facets["type"]["results"]] == ["glossary"]
@@ -168,13 +172,7 @@ def test_json_api_and_html_pages(datasette):
 
 @pytest.fixture(scope="module")
 def datasette_with_plugins(harvested):
-    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    return Datasette(
-        [str(harvested[0])],
-        metadata=metadata,
-        plugins_dir=str(REPO / "datasette" / "plugins"),
-        template_dir=str(REPO / "datasette" / "templates"),
-    )
+    return catalogue_app(harvested[0])
 
 
 def test_aoe_exports_follow_the_current_filter(datasette_with_plugins):
@@ -288,14 +286,7 @@ def test_front_page_counts_are_the_catalogues_own(harvested, tmp_path, narrow_ta
     expected = {"type": Counter(row[0] for row in active)}
     for number, column in enumerate(("languages", "phases", "audiences"), start=1):
         expected[column] = Counter(v for row in active for v in json.loads(row[number]))
-    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    ds = Datasette(
-        [str(db)],
-        metadata=metadata,
-        plugins_dir=str(REPO / "datasette" / "plugins"),
-        template_dir=str(REPO / "datasette" / "templates"),
-    )
-    page = get(ds, "/").text
+    page = get(catalogue_app(db), "/").text
     for column, prefix in (("languages", "_tag_"), ("phases", "_tag_"), ("audiences", "_tag_"), ("type", "")):
         shown = re.findall(rf'\?{prefix}{column}=([\w-]+)">[^<]*</a> <span class="count">(\d+)</span>', page)
         assert {value: int(n) for value, n in shown} == expected[column], column
