@@ -127,10 +127,15 @@ def test_demo_command_harvests_the_demo_web_with_its_curation(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     conn = sqlite3.connect(db)
     count = conn.execute("select count(*) from materials where status = 'active'").fetchone()[0]
+    works = conn.execute("select count(distinct work_id) from materials where status = 'active'").fetchone()
+    works = works[0]
     manual = conn.execute(
         "select tag_evidence from materials where tag_evidence like '%\"manual\"%'"
     ).fetchall()
     conn.close()
-    stated = re.search(r"\*\*The demo web yields (\d+) materials\*\*", (REPO / "README.md").read_text())
+    readme = (REPO / "README.md").read_text()
+    stated = re.search(r"\*\*The demo web yields (\d+) materials\*\*", readme)
     assert stated and count == int(stated.group(1))  # the number the README states
+    stated_works = re.search(r"(\d+) works once language versions are grouped", readme)
+    assert stated_works and works == int(stated_works.group(1))  # hreflang, parallel paths, file suffixes
     assert len(manual) == 2
