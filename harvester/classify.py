@@ -3,8 +3,11 @@
 Files and video embeds found on in-scope pages are materials. A page is a material
 when its main content is itself the material (a guide, an info page, a course page):
 site furniture (news, events, contact, privacy, accessibility, archives, the project's
-own "about" page) is recognised by URL segments and headings, and link lists and stubs
-by the size and link density of their main content.
+own "about" page, thank-you and "coming soon" stubs) is recognised by URL segments and
+headings, and link lists by the link density of their content. Length alone decides
+nothing: a short page is a material when something says so — it is a language version of
+a page (hreflang, a language path), it is marked as plain language, or it carries an
+embedded game, map or app — and a long page is one when it is substantial prose.
 """
 
 from __future__ import annotations
@@ -12,8 +15,18 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-MIN_MATERIAL_WORDS = 150
+from harvester.tagging.plain_language import MARKERS as PLAIN_MARKERS
+
+SUBSTANTIAL_WORDS = 150  # a page this long is substantial content by itself
+MIN_CONTENT_WORDS = 12  # below this a page is a stub, whatever else it says
 MAX_LINK_DENSITY = 0.45
+STUB = re.compile(
+    r"\b(sivu (on )?tulossa|tulossa pian|coming soon|under construction|kommer snart|sidan uppdateras|"
+    r"kiitos (ilmoittautumisesta|yhteydenotosta|palautteesta|tilauksesta|viestistäsi)|"
+    r"thank you for (registering|your (message|feedback|order))|tack för (din anmälan|ditt meddelande)|"
+    r"sivua ei löytynyt|page not found|sidan hittades inte)\b",
+    re.I,
+)
 
 NON_MATERIAL_SEGMENTS = re.compile(
     r"^(uutiset|uutinen|ajankohtaista|tiedotteet|news|nyheter|aktuellt|blogi|blog|blogs|blogg|"
@@ -25,7 +38,8 @@ NON_MATERIAL_SEGMENTS = re.compile(
     r"category|kategoria|kategori|tag|tags|avainsana|author|kirjoittaja|page|sivu|search|haku|hae|sok|"
     r"login|kirjaudu|wp-login\.php|wp-admin|feed|cookies?|evasteet|kakor|palaute|feedback|ajanvaraus|"
     r"tidsbokning|booking|hankkeesta|tietoa-hankkeesta|om-projektet|about(-the-project|-us)?|"
-    r"sitemap|sivukartta|webbkarta)$",
+    r"sitemap|sivukartta|webbkarta|kiitos(-.*)?|thank-?you(-.*)?|thanks|tack(-.*)?|"
+    r"ilmoittaudu|ilmoittautuminen|registration|register|anmalan|anmal-dig)$",
     re.I,
 )
 NON_MATERIAL_HEADINGS = re.compile(
@@ -100,8 +114,30 @@ def decide(item: dict) -> tuple[bool, str]:
     if signals.get("is_post"):
         return False, "news or blog post"
     words = signals.get("word_count", 0)
-    if words < MIN_MATERIAL_WORDS:
-        return False, f"too little main content ({words} words)"
     if signals.get("link_density", 0) > MAX_LINK_DENSITY:
         return False, f"link list (link density {signals['link_density']})"
-    return True, f"page with substantial main content ({words} words)"
+    if STUB.search(f"{heading}\n{(item.get('text') or '')[:300]}"):
+        return False, "a stub or a thank-you page"
+    if words >= SUBSTANTIAL_WORDS:
+        return True, f"page with substantial main content ({words} words)"
+    if words < MIN_CONTENT_WORDS:
+        return False, f"too little main content ({words} words)"
+    evidence = _short_page_evidence(item, url)
+    if evidence:
+        return True, f"short page ({words} words): {evidence}"
+    return False, f"short page ({words} words) with nothing that makes it a material"
+
+
+def _short_page_evidence(item: dict, url: str) -> str | None:
+    """What makes a short page a material in its own right, or None."""
+    signals = item.get("page_signals") or {}
+    if signals.get("interactive"):
+        return "an embedded game, map or app"
+    if signals.get("app_links"):
+        return "links to an app store"
+    marked = PLAIN_MARKERS.search(" | ".join([url, item.get("title") or "", *(item.get("headings") or [])]))
+    if marked:
+        return f"plain-language marker '{marked.group(0).strip(' _-/(')}'"
+    if signals.get("language_version"):
+        return "a language version of a page (hreflang or a language path)"
+    return None

@@ -1,9 +1,11 @@
 """HTML extraction: title, description, declared language, main text, headings, links, embeds.
 
 Works on lxml trees (parsel's, so Scrapy responses and saved files go the same way) and
-knows nothing of Scrapy or the catalogue. "Main content" is the page's content wrapper
-(main, article, the CMS's content div); links are gathered from the whole page except
-site chrome, because platforms such as Liferay put attachments in a block beside the article.
+knows nothing of Scrapy or the catalogue. The page's own text comes from main_content.py
+(trafilatura); the page's content wrapper (main, article, the CMS's content div) is where
+embeds, images and content links are looked for, and the text when the extractor finds none.
+Links are gathered from the whole page except site chrome, because platforms such as Liferay
+put attachments in a block beside the article.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .licence import licence_code
+from .main_content import main_content
+from .text import clean, table_text
 
 MAIN_CANDIDATES = (
     "//main",
@@ -37,6 +41,7 @@ BLOCK_TAGS = {
     "table", "tr", "td", "th", "dt", "dd", "dl", "blockquote", "pre", "br", "hr", "figcaption",
     "header", "footer", "nav", "aside", "address",
 }  # fmt: skip
+APP_STORE = re.compile(r"^https?://(play\.google\.com/store/apps|apps\.apple\.com/)", re.I)
 EMBED_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$", re.I)
 TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
 PUBLISHED_XPATH = (
@@ -73,10 +78,10 @@ class HtmlPage:
     is_post: bool = False
     word_count: int = 0
     link_density: float = 0.0
-
-
-def clean(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
+    interactive: bool = (
+        False  # an embedded game, map, quiz or app (an iframe, canvas or object that is no video)
+    )
+    app_links: bool = False  # links to the page's app in an app store
 
 
 def primary_language(tag: str | None) -> str | None:
@@ -115,14 +120,10 @@ def block_text(element) -> str:
 
 
 def _table_text(table) -> str:
-    """A table column by column: glossaries keep each language together, which language
-    identification needs, and a column still reads as a list."""
     rows = [
         [clean(cell.text_content()) for cell in _xpath("./th|./td")(row)] for row in _xpath(".//tr")(table)
     ]
-    width = max((len(r) for r in rows), default=0)
-    columns = ["\n".join(r[i] for r in rows if i < len(r) and r[i]) for i in range(width)]
-    return "\n".join(c for c in columns if c)
+    return table_text(rows)
 
 
 def _main_element(tree):
@@ -193,20 +194,27 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         content = _without(main, DROP_TAGS)
     else:
         content = _without(main, DROP_TAGS + CHROME_TAGS)
-    page.text = block_text(content)
-    page.headings = [
-        clean(h.text_content()) for h in _xpath(".//h1|.//h2|.//h3")(content) if clean(h.text_content())
-    ]
     h1 = _xpath(".//h1")(content) or _xpath("//h1")(tree)
     page.h1 = clean(h1[0].text_content()) if h1 else None
+    found = main_content(html, url) if isinstance(html, (str, bytes)) else None
+    if found:
+        page.text = found.text
+        page.headings = found.headings if page.h1 in (None, *found.headings) else [page.h1, *found.headings]
+    else:  # too short or too bare for the extractor to judge: the content wrapper is the content
+        page.text = block_text(content)
+        page.headings = [
+            clean(h.text_content()) for h in _xpath(".//h1|.//h2|.//h3")(content) if clean(h.text_content())
+        ]
     og_title = _xpath("//meta[@property='og:title']/@content")(tree)
     html_title = TITLE_SUFFIX.sub("", page.html_title) if page.html_title else None
     page.title = page.h1 or (clean(og_title[0]) if og_title else None) or html_title
 
-    words = page.text.split()
-    page.word_count = len(words)
+    page.word_count = len(page.text.split())
+    # Link density is a property of the content wrapper: a page of links is one even where the
+    # extractor has dropped the links as chrome.
+    wrapper_words = len(block_text(content).split()) if found else page.word_count
     link_words = sum(len(clean(a.text_content()).split()) for a in _xpath(".//a")(content))
-    page.link_density = round(link_words / len(words), 3) if words else 1.0
+    page.link_density = round(min(1.0, link_words / wrapper_words), 3) if wrapper_words else 1.0
 
     for a in _xpath("//a[@href]")(tree):
         href = a.get("href").strip()
@@ -224,6 +232,12 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         src = urljoin(url, frame.get("src").strip())
         if EMBED_HOSTS.search(urlsplit(src).hostname or ""):
             page.embeds.append(src)
+    # Chrome left out: a map to the office in a footer is no material.
+    page.interactive = any(
+        not EMBED_HOSTS.search(urlsplit(urljoin(url, src.strip())).hostname or "")
+        for src in _xpath(".//iframe/@src")(content)
+    ) or bool(_xpath(".//canvas | .//object | .//embed")(content))
+    page.app_links = any(link.in_content and APP_STORE.match(link.url) for link in page.links)
 
     classes = " ".join(_xpath("//article/@class | //body/@class")(tree))
     page.is_post = bool(re.search(r"\b(type-post|single-post|blog-entry|news-item)\b", classes)) or bool(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from harvester.extract.eura import extract_register_page
 from harvester.extract.html import extract_html
 from harvester.items import ProjectRecord
-from harvester.spiders.site import SiteSpider, decode_html
+from harvester.spiders.documents import decode_html
+from harvester.spiders.site import SiteSpider
 
 
 class EuraSpider(SiteSpider):

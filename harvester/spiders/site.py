@@ -8,7 +8,6 @@ request by URL. Whether a page is a material is decided later in the pipelines.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from urllib.parse import urlsplit
@@ -19,49 +18,15 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
-from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, read_bom
 
-from harvester.clock import utcnow as now
 from harvester.curation import Curation
-from harvester.extract.html import clean, extract_html
-from harvester.extract.office import OfficeError, extract_office
-from harvester.extract.pdf import PdfError, extract_pdf
-from harvester.items import Material
+from harvester.extract.html import clean
+from harvester.extract.office import OfficeError
+from harvester.extract.pdf import PdfError
 from harvester.registry import Source
-from harvester.tagging.vocabulary import ids as vocabulary_ids
+from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
-
-
-def looks_like_html(body: bytes) -> bool:
-    """Sniff a body served with a wrong content type (application/octet-stream and the like)."""
-    head = body[:512].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in head
-
-
-def decode_html(body: bytes, content_type: str) -> str:
-    """Decode a page by its declared encoding (header, BOM, meta); an undeclared page is UTF-8 when it
-    decodes as such and windows-1252 otherwise (the WHATWG default for Finnish and Swedish pages;
-    statistical guessing picks Central European code pages for short Finnish text)."""
-    if http_content_type_encoding(content_type) or read_bom(body)[0] or html_body_declared_encoding(body):
-        return html_to_unicode(content_type, body)[1]
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
-
-
-OFFICE_FORMATS = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}
-LANGUAGE_ROOTS = {
-    "selkosuomi",
-    "selkokieli",
-    "lattlast",
-    "english",
-    "svenska",
-    "suomi",
-    "in-english",
-    "pa-svenska",
-}
 
 
 class SiteSpider(scrapy.Spider):
@@ -83,7 +48,6 @@ class SiteSpider(scrapy.Spider):
         self.wayback = DEFAULT_WAYBACK
         self.allowed_hosts = source.hosts
         self.roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
-        self.language_roots = LANGUAGE_ROOTS | set(vocabulary_ids("languages"))
         self.link_texts: dict[str, list[str]] = {}
         self.query_variants: dict[str, set[str]] = {}
         self.errors: list[dict] = []
@@ -196,7 +160,7 @@ class SiteSpider(scrapy.Spider):
             # Neither declared nor sniffed as HTML (an image, an archive …): nothing to read.
             self.crawler.stats.inc_value("aineistopankki/skipped_content_type")
             return
-        url, snapshot = self.page_url(response)
+        url, _ = self.page_url(response)
         if not in_scope(url, self.source.scope):
             # A redirect led outside the scope: not this source's page.
             self.crawler.stats.inc_value("aineistopankki/redirected_out_of_scope")
@@ -206,63 +170,16 @@ class SiteSpider(scrapy.Spider):
             for href in response.css(self.source.materials_selector).css("a::attr(href)").getall():
                 self.listed.add(canonicalize(response.urljoin(href.strip())))
         try:
-            page = extract_html(text, url)
+            items, page = page_materials(
+                text, url, len(response.body), content_type, self.context(response, url)
+            )
         except (ValueError, etree.ParserError) as exc:
             self.record_error(url, f"unreadable HTML: {exc}", response.meta.get("referrer"))
             return
-        canonical = canonicalize(url)
-        declared = canonicalize(page.canonical) if page.canonical else canonical
-        segments = [s for s in urlsplit(canonical).path.split("/") if s]
-        yield Material(
-            url=url,
-            **({"archived_url": snapshot} if snapshot else {}),
-            source_id=self.source.id,
-            project_id=self.source.project,
-            kind="page",
-            format="html",
-            content_type=content_type.split(";")[0] or "text/html",
-            size_bytes=len(response.body),
-            content_hash=hashlib.sha256(page.text.encode("utf-8")).hexdigest(),
-            referrer=response.meta.get("referrer"),
-            link_texts=self._link_texts(canonical, response),
-            fetched_at=now(),
-            title=page.title,
-            description=page.description,
-            text=page.text,
-            headings=page.headings,
-            images=page.images,
-            declared_language=page.declared_language,
-            hreflang=page.hreflang,
-            published=page.published,
-            **({"license": page.license} if page.license else {}),
-            canonical_url=page.canonical,
-            page_signals={
-                "word_count": page.word_count,
-                "link_density": page.link_density,
-                "is_post": page.is_post,
-                "is_scope_root": bool({canonical, declared} & self.roots)
-                or (len(segments) == 1 and segments[0].lower() in self.language_roots),
-                "hint": self.hint(url),
-            },
-        )
-        for embed in page.embeds:
-            yield Material(
-                url=embed,
-                source_id=self.source.id,
-                project_id=self.source.project,
-                kind="embed",
-                format="video",
-                page_signals={"hint": self.hint(embed)},
-                referrer=url,
-                link_texts=[],
-                fetched_at=now(),
-                title=page.title,
-                description=page.description,
-                text=page.text[:2000],
-                headings=page.headings,
-                declared_language=page.declared_language,
-                hreflang={},
-            )
+        for item in items:
+            if item["kind"] == "embed":
+                item["page_signals"]["hint"] = self.hint(item["url"])
+            yield item
         yield from self.follow(url, page.links, page.license)
 
     def follow(self, page_url, links, licence: str | None = None):
@@ -345,44 +262,27 @@ class SiteSpider(scrapy.Spider):
                 yield from self.parse(response)
             return
         fmt = file_format(url) or ("pdf" if response.body[:5] == b"%PDF-" else "file")
-        canonical = canonicalize(url)
-        link_texts = self._link_texts(canonical, response)
-        item = Material(
-            url=url,
-            **({"archived_url": snapshot} if snapshot else {}),
+        context = self.context(response, url)
+        extract = self.settings.getbool("AINEISTOPANKKI_EXTRACT_FILES", True)
+        try:
+            item = file_material(response.body, url, fmt, content_type, context, extract)
+        except (PdfError, OfficeError) as exc:
+            self.record_error(url, str(exc), response.meta.get("referrer"))
+            item = file_material(response.body, url, fmt, content_type, context, extract=False)
+        yield item
+
+    def context(self, response, url: str) -> Context:
+        """What the harvest knows of a response beyond its body."""
+        return Context(
             source_id=self.source.id,
             project_id=self.source.project,
-            kind="file",
-            format=fmt,
-            page_signals={"hint": self.hint(url)},
-            content_type=content_type.split(";")[0] or None,
-            size_bytes=len(response.body),
-            content_hash=hashlib.sha256(response.body).hexdigest(),
+            link_texts=self._link_texts(canonicalize(url), response),
             referrer=response.meta.get("referrer"),
-            link_texts=link_texts,
-            fetched_at=now(),
-            title=None,
-            description=None,
-            text="",
-            headings=[],
-            declared_language=None,
-            hreflang={},
-            **({"license": response.meta["license"]} if response.meta.get("license") else {}),
+            snapshot=self.page_url(response)[1],
+            hint=self.hint(url),
+            roots=self.roots,
+            license=response.meta.get("license"),
         )
-        extract = self.settings.getbool("AINEISTOPANKKI_EXTRACT_FILES", True)
-        if extract and (fmt == "pdf" or fmt in OFFICE_FORMATS):  # audio, video, old formats: link text
-            try:
-                doc = extract_pdf(response.body) if fmt == "pdf" else extract_office(response.body, fmt)
-            except (PdfError, OfficeError) as exc:
-                self.record_error(url, str(exc), response.meta.get("referrer"))
-            else:
-                item.update(
-                    title=doc.title,
-                    text=doc.text,
-                    headings=doc.headings,
-                    declared_language=doc.declared_language,
-                )
-        yield item
 
     # -- failures ------------------------------------------------------------------------
     def on_error(self, failure):
