@@ -16,10 +16,14 @@ import re
 from urllib.parse import urlsplit
 
 from harvester.tagging.plain_language import MARKERS as PLAIN_MARKERS
+from harvester.tagging.rules import score
 
 SUBSTANTIAL_WORDS = 150  # a page this long is substantial content by itself
 MIN_CONTENT_WORDS = 12  # below this a page is a stub, whatever else it says
 MAX_LINK_DENSITY = 0.45
+MIN_SECTIONS = 2  # a short page with its own sections (headings under its title) is written content
+MIN_SECTIONED_WORDS = 60
+WEAK_TYPES = {"info-page"}  # "info", "tietoa" in a title say nothing of a page being a material
 STUB = re.compile(
     r"\b(sivu (on )?tulossa|tulossa pian|coming soon|under construction|kommer snart|sidan uppdateras|"
     r"kiitos (ilmoittautumisesta|yhteydenotosta|palautteesta|tilauksesta|viestistäsi)|"
@@ -140,4 +144,10 @@ def _short_page_evidence(item: dict, url: str) -> str | None:
         return f"plain-language marker '{marked.group(0).strip(' _-/(')}'"
     if signals.get("language_version"):
         return "a language version of a page (hreflang or a language path)"
+    named = [s for s in score("types", {"title": item.get("title") or ""}) if s.id not in WEAK_TYPES]
+    if named:
+        return f"its title names a {named[0].id} ({', '.join(named[0].matched)})"
+    headings = item.get("headings") or []
+    if len(headings) >= MIN_SECTIONS + 1 and signals.get("word_count", 0) >= MIN_SECTIONED_WORDS:
+        return f"its own content in {len(headings) - 1} sections"
     return None

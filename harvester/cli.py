@@ -1,4 +1,4 @@
-"""Command line: `aineistopankki harvest | serve | demo`."""
+"""Command line: `aineistopankki harvest | validate | check-links | export | inspect | serve | demo`."""
 
 from __future__ import annotations
 
@@ -384,6 +384,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ready-only", action="store_true", help="only records AOE would accept for publishing")
     p.set_defaults(func=export_command)
 
+    p = sub.add_parser(
+        "inspect", help="show what the harvest makes of saved pages, files or URLs, and why (no catalogue)"
+    )
+    p.add_argument("inputs", nargs="*", metavar="FILE_OR_URL", help="a saved page or file, or a URL to fetch")
+    p.add_argument("--url", help="the URL the (one) saved file was fetched from")
+    p.add_argument("--source", help="judge as a harvest of this source would (an id in --sources)")
+    p.add_argument("--sources", default=str(REPO_DIR / "harvester" / "registry" / "sources.yml"))
+    p.add_argument("--json", action="store_true", help="print JSON (one object a line)")
+    p.add_argument(
+        "--jsonl",
+        metavar="IN.jsonl",
+        help='read lines {"url", "path"} or {"url", "text"} ("-" = standard input); write one JSON line each',
+    )
+    p.set_defaults(func=inspect_command)
+
     p = sub.add_parser("serve", help="serve the catalogue with Datasette")
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--host", default="127.0.0.1")
@@ -401,6 +416,60 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     return args.func(args)
+
+
+def inspect_command(args) -> int:
+    """Exit 0 when every input was read, 1 when some could not be (each named on stderr), 2 on misuse."""
+    import json
+
+    from harvester import inspect
+
+    if bool(args.inputs) == bool(args.jsonl):
+        print("aineistopankki inspect: give files/URLs or --jsonl FILE, not both or neither", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if args.url and len(args.inputs) > 1:
+        print("aineistopankki inspect: --url names the URL of one input", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if args.jsonl:
+        if args.jsonl == "-":
+            failed = inspect.inspect_jsonl(sys.stdin, sys.stdout, Path.cwd())
+        else:
+            try:
+                with open(args.jsonl, encoding="utf-8") as lines:
+                    failed = inspect.inspect_jsonl(lines, sys.stdout, Path(args.jsonl).resolve().parent)
+            except OSError as exc:
+                print(f"aineistopankki inspect: cannot read {args.jsonl}: {exc.strerror}", file=sys.stderr)
+                return EXIT_CANNOT_RUN
+        if failed:
+            print(
+                f"aineistopankki inspect: {failed} line(s) could not be read (see their 'error')",
+                file=sys.stderr,
+            )
+        return 1 if failed else 0
+    setting = inspect.Setting()
+    if args.source:
+        try:
+            projects = {p["id"]: p for p in load_projects()}
+            sources = {s.id: s for s in load_sources(Path(args.sources), set(projects))}
+        except RegistryError as exc:
+            print(f"aineistopankki inspect: {exc}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        if args.source not in sources:
+            print(f"aineistopankki inspect: no source {args.source!r} in {args.sources}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
+        source = sources[args.source]
+        setting = inspect.Setting(source, projects.get(source.project))
+    failed = 0
+    for argument in args.inputs:
+        try:
+            records = inspect.inspect_argument(argument, args.url, setting)
+        except inspect.InspectError as exc:
+            print(f"aineistopankki inspect: {argument}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        for record in records:
+            print(json.dumps(record, ensure_ascii=False) if args.json else inspect.describe(record) + "\n")
+    return 1 if failed else 0
 
 
 def run() -> None:
