@@ -120,7 +120,7 @@ DARI_WORDS = {
     **_weighted("مکتب مکاتب", 1.5),
     **_weighted(
         "ولایت والی معارف مرض امراض صنف صنوف تعلیمات سهولت سهولات مامورین عودت محصلین محصلان محصل "
-        "تذکره کمپیوتر تلفون ریاست",
+        "تذکره کمپیوتر تلفون ریاست مسوول مسوولین مسوولان مسوولیت",
         1.0,
     ),
     **_weighted("کابل افغانستان هرات", 0.5),
@@ -146,6 +146,13 @@ PERSIAN_DATE = re.compile(
     r"[\d۰-۹٠-٩]+\s*(فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)(?!\w)"
 )
 PASHTO_LETTERS = set("ټډړږښځڅګېۍڼ")
+ARABIC_AGENT_NOUNS = set(
+    _weighted(
+        "مسئول مسوول مسؤول معلم محصل متعلم مامور مأمور مهاجر مسافر متخصص مشاور محافظ مدیر معترض مخالف "
+        "موافق متهم مجرم معاون مفتش مراجع متقاضی مشتری مستخدم مهندس محقق مترجم",
+        1.0,
+    )
+)
 JOINED_MI = re.compile(r"(?<!\w)می(?:[گکشردتخبآنسفپجز])\w*(?:ند|د|م|یم|ید)(?!\w)")
 ARABIC_TO_PERSIAN = str.maketrans("يك", "یک")
 DARI_MARGIN = 2.0  # evidence that must outweigh the Iranian markers before a text is called Dari
@@ -165,9 +172,19 @@ def dari_or_persian(text: str) -> tuple[str, float, list[str]]:
     joined, zwnj = len(JOINED_MI.findall(text)), text.count("می\u200c")
     dari += min(joined, 4) * 0.25
     persian += min(zwnj, 4) * 0.25
+    # Arabic-origin agent nouns: Dari keeps the Arabic plural -ین (مسئولین), Iranian usage prefers -ان
+    arabic_plural = sum(1 for t in tokens if t.endswith("ین") and t[:-2] in ARABIC_AGENT_NOUNS)
+    persian_plural = sum(1 for t in tokens if t.endswith("ان") and t[:-2] in ARABIC_AGENT_NOUNS)
+    dari += min(arabic_plural, 4) * 0.5
+    persian += min(persian_plural, 4) * 0.5
     pashto = sum(1 for t in tokens if PASHTO_LETTERS.intersection(t))
     dari += min(pashto, 3) * 1.0  # Pashto names and loanwords; capped, they may be a quotation
-    markers_dari = _top(dari_found) + dari_dates[:3] + ([f"{pashto}× Pashto letters"] if pashto else [])
+    markers_dari = (
+        _top(dari_found)
+        + dari_dates[:3]
+        + ([f"{arabic_plural}× -ین plural"] if arabic_plural else [])
+        + ([f"{pashto}× Pashto letters"] if pashto else [])
+    )
     markers_persian = _top(persian_found) + persian_dates[:3]
     if dari >= DARI_MARGIN and dari > 1.5 * persian:
         return "prs", dari - persian, markers_dari
