@@ -340,7 +340,8 @@ def text_shares(text: str, short: bool = False) -> dict[str, float]:
 
 # A declaration of the macrolanguage is refined by the text, not overruled: fa-AF pages are Dari.
 REFINES = {("fa", "prs"), ("ku", "kmr"), ("ku", "ckb"), ("no", "nb"), ("no", "nn")}
-SAME = {("prs", "fa")}  # a Dari declaration stands even where the text shows no Afghan marker
+# (detected, declared): a Dari declaration stands where the text shows no Afghan marker
+SAME = {("fa", "prs")}
 
 
 def _result(languages: list[str], method: str, shares: dict, evidence: dict) -> LanguageResult:
