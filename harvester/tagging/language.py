@@ -56,13 +56,14 @@ MIN_SHARE_PROB = 0.1  # fastText/lingua probabilities below this are noise, not 
 # A letter of a syllabary or of Han writes more than a Latin letter does; shares are weighted so.
 SCRIPT_WEIGHT = {"ethiopic": 2.0, "cjk": 2.5, "hangul": 2.0}
 # Codes fastText uses for languages the catalogue knows under another code.
-FASTTEXT_CODES = {"ku": "kmr", "arz": "ar", "wuu": "zh", "yue": "zh", "nb": "no", "pes": "fa", "azb": "az"}
+# sh (Serbo-Croatian, withdrawn from ISO 639-1) is counted as hr, the Latin-script standard most met.
+FASTTEXT_CODES = {"ku": "kmr", "arz": "ar", "wuu": "zh", "yue": "zh", "nb": "no", "azb": "az", "sh": "hr"}
 
 
 @dataclass
 class LanguageResult:
     languages: list[str]  # main language first
-    # declared | declared+confirmed | detected-over-declared, or what decided: fasttext, lingua,
+    # declared | declared+confirmed | detected-over-declared, or what decided: fasttext, fasttext+lingua,
     # script, dari-vocabulary, persian-vocabulary, tigrinya-vocabulary, amharic-vocabulary,
     # kurmanji-vocabulary, ukrainian-vocabulary, russian-vocabulary, sorani-letters
     method: str
@@ -195,10 +196,16 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
     sure = FASTTEXT_SURE_SHORT if short else FASTTEXT_SURE
     if prob >= sure and top != "so" and top != "kmr" and ev.somali_words(text) < 2:
         return _spread(probs, n, "fasttext")
+    # Unsure: lingua judges among the catalogue's Latin-script languages, fastText keeps its say for the
+    # languages lingua is not asked about (Swahili, Indonesian, Croatian …); their probabilities add up.
     lingua = _lingua_probs(text)
     if not lingua:
         return _spread(probs, n, "fasttext")
-    return _spread(lingua, n, "lingua")
+    total = sum(lingua.values())
+    combined = {lang: p for lang, p in probs.items() if lang != "kmr"}
+    for lang, p in lingua.items():
+        combined[lang] = combined.get(lang, 0.0) + p / total
+    return _spread(combined, n, "fasttext+lingua")
 
 
 def _arabic(text: str, n: float) -> Verdict:
@@ -339,7 +346,7 @@ def text_shares(text: str, short: bool = False) -> dict[str, float]:
 
 
 # A declaration of the macrolanguage is refined by the text, not overruled: fa-AF pages are Dari.
-REFINES = {("fa", "prs"), ("ku", "kmr"), ("ku", "ckb"), ("no", "nb"), ("no", "nn")}
+REFINES = {("fa", "prs"), ("ku", "kmr"), ("ku", "ckb")}
 # (detected, declared): a Dari declaration stands where the text shows no Afghan marker
 SAME = {("fa", "prs")}
 
@@ -373,7 +380,7 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
         if top == declared:
             return _result([top], "declared+confirmed", shares, evidence)
         # a script or a close-language marker decided, or the text refines a macrolanguage declaration
-        if decider not in ("fasttext", "lingua") or (declared, top) in REFINES:
+        if decider not in ("fasttext", "fasttext+lingua") or (declared, top) in REFINES:
             return _result([top], decider, shares, evidence)
         if declared and (shares.get(declared, 0.0) >= SHORT_KEEP_DECLARED or shares[top] < SHORT_OVERRULE):
             return LanguageResult([declared], "declared", shares, {declared: {"method": "declared"}})
