@@ -55,7 +55,7 @@ def test_dari_and_persian_are_told_apart_by_their_own_words(text, lang, method):
     result = identify(text)
     assert result.languages == [lang]
     if method:
-        assert result.method == method and result.evidence[lang]["markers"]
+        assert result.method == method and result.evidence[lang]["matched"]
 
 
 def test_persian_without_afghan_markers_stays_persian():
@@ -75,7 +75,7 @@ def test_amharic_is_not_read_as_tigrinya():
 def test_tigrinya_is_recognised_by_its_function_words_and_spelling():
     result = identify(TIGRINYA)
     assert result.languages == ["ti"] and result.method == "tigrinya-vocabulary"
-    assert "እዩ" in result.evidence["ti"]["markers"]
+    assert "እዩ" in result.evidence["ti"]["matched"]
 
 
 def test_short_amharic_headline():

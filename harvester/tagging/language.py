@@ -68,7 +68,7 @@ class LanguageResult:
     # kurmanji-vocabulary, ukrainian-vocabulary, russian-vocabulary, sorani-letters
     method: str
     shares: dict[str, float]
-    evidence: dict = field(default_factory=dict)  # per language: what decided and the markers matched
+    evidence: dict = field(default_factory=dict)  # per language: {method, matched}: what decided and on what
 
 
 # --- models, loaded once per process on first use ------------------------------------------------
@@ -113,6 +113,12 @@ def _lingua():
 def _lingua_probs(text: str) -> dict[str, float]:
     values = _lingua().compute_language_confidence_values(text[:LINGUA_CHARS])
     return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= MIN_SHARE_PROB}
+
+
+def load_models() -> None:
+    """Load both models now (a worker's warm-up) rather than on the first text that needs them."""
+    _fasttext()
+    _lingua_probs("Kotoutumiskoulutus alkaa syksyllä.")  # a short text loads every n-gram order
 
 
 # --- scripts -------------------------------------------------------------------------------------
@@ -332,7 +338,7 @@ def _analyse(text: str, short: bool) -> tuple[dict[str, float], dict[str, dict]]
     ordered = sorted(counts.items(), key=lambda kv: -kv[1])
     shares = {lang: round(c / total, 3) for lang, c in ordered}
     evidence = {
-        lang: {"method": max(methods[lang].items(), key=_p)[0], "markers": markers.get(lang, [])}
+        lang: {"method": max(methods[lang].items(), key=_p)[0], "matched": markers.get(lang, [])}
         for lang in shares
     }
     return shares, evidence
