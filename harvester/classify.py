@@ -18,14 +18,18 @@ from urllib.parse import urlsplit
 from harvester.tagging.plain_language import MARKERS as PLAIN_MARKERS
 from harvester.tagging.rules import score
 
-SUBSTANTIAL_WORDS = 150  # a page this long is substantial content by itself
+SUBSTANTIAL_WORDS = 100  # a page this long is substantial content by itself
 MIN_CONTENT_WORDS = 12  # below this a page is a stub, whatever else it says
+MIN_VERSION_WORDS = 40  # a translated material says something; a translated calendar or link list little
 MAX_LINK_DENSITY = 0.45
 MIN_SECTIONS = 2  # a short page with its own sections (headings under its title) is written content
 MIN_SECTIONED_WORDS = 60
+MAX_SECTIONED_LINK_DENSITY = 0.15  # … in prose: sections of links are a hub page
 WEAK_TYPES = {"info-page"}  # "info", "tietoa" in a title say nothing of a page being a material
+PLAIN_URL = re.compile(r"(selko|lattlast|latt-svenska|easy-?to-?read|easy-?read|plain-?language)", re.I)
 STUB = re.compile(
-    r"\b(sivu (on )?tulossa|tulossa pian|coming soon|under construction|kommer snart|sidan uppdateras|"
+    r"\b(sivu (on )?tulossa|tulossa pian|sivu on työn alla|sivu päivittyy|coming soon|under construction|"
+    r"kommer snart|sidan uppdateras|sidan är under arbete|"
     r"kiitos (ilmoittautumisesta|yhteydenotosta|palautteesta|tilauksesta|viestistäsi)|"
     r"thank you for (registering|your (message|feedback|order))|tack för (din anmälan|ditt meddelande)|"
     r"sivua ei löytynyt|page not found|sidan hittades inte)\b",
@@ -43,6 +47,8 @@ NON_MATERIAL_SEGMENTS = re.compile(
     r"login|kirjaudu|wp-login\.php|wp-admin|feed|cookies?|evasteet|kakor|palaute|feedback|ajanvaraus|"
     r"tidsbokning|booking|hankkeesta|tietoa-hankkeesta|om-projektet|about(-the-project|-us)?|"
     r"sitemap|sivukartta|webbkarta|kiitos(-.*)?|thank-?you(-.*)?|thanks|tack(-.*)?|"
+    r"(hankkeen-)?tyontekijat|yhteyshenkilot|medarbetare|people|meista|om-oss|"
+    r"linkit|linkkeja|hyodyllisia-linkkeja|lankar|links|useful-links|(toiminta)?kalenteri|"
     r"ilmoittaudu|ilmoittautuminen|registration|register|anmalan|anmal-dig)$",
     re.I,
 )
@@ -52,7 +58,9 @@ NON_MATERIAL_HEADINGS = re.compile(
     r"tiimimme|staff|our team|personal|tietosuojaseloste|tietosuoja|privacy notice|privacy policy|"
     r"dataskyddsbeskrivning|saavutettavuusseloste|accessibility statement|tillgänglighetsutlåtande|"
     r"hankkeesta|tietoa hankkeesta|om projektet|about the project|ajanvaraus|tidsbokning|palaute|feedback|"
-    r"materiaalit|julkaisut|material|publikationer|materials|publications|haku|sök|search)\b",
+    r"materiaalit|julkaisut|material|publikationer|materials|publications|haku|sök|search|"
+    r"hankkeen työntekijät|työntekijät|yhteyshenkilöt|medarbetare|our people|meistä|om oss|"
+    r"linkit|linkkejä|hyödyllisiä linkkejä|länkar|useful links|links|toimintakalenteri|kalenteri)\b",
     re.I,
 )
 
@@ -99,7 +107,7 @@ def decide(item: dict) -> tuple[bool, str]:
         return True, "document file linked from an in-scope page"
     signals = item.get("page_signals") or {}
     url = item.get("canonical_url") or item["url"]
-    if signals.get("is_scope_root"):
+    if signals.get("is_scope_root") or not _segments(url):
         return False, "start or language front page"
     query = urlsplit(url).query + "&" + urlsplit(item.get("fetched_url") or url).query
     if re.search(r"(^|&)(s|q|paged|cur|page|sivu|start|offset)=", query):
@@ -118,10 +126,12 @@ def decide(item: dict) -> tuple[bool, str]:
     if signals.get("is_post"):
         return False, "news or blog post"
     words = signals.get("word_count", 0)
-    if signals.get("link_density", 0) > MAX_LINK_DENSITY:
-        return False, f"link list (link density {signals['link_density']})"
     if STUB.search(f"{heading}\n{(item.get('text') or '')[:300]}"):
         return False, "a stub or a thank-you page"
+    if signals.get("interactive") and words >= MIN_CONTENT_WORDS:
+        return True, f"page ({words} words) with an embedded game, map or app"
+    if signals.get("link_density", 0) > MAX_LINK_DENSITY:
+        return False, f"link list (link density {signals['link_density']})"
     if words >= SUBSTANTIAL_WORDS:
         return True, f"page with substantial main content ({words} words)"
     if words < MIN_CONTENT_WORDS:
@@ -135,19 +145,22 @@ def decide(item: dict) -> tuple[bool, str]:
 def _short_page_evidence(item: dict, url: str) -> str | None:
     """What makes a short page a material in its own right, or None."""
     signals = item.get("page_signals") or {}
-    if signals.get("interactive"):
-        return "an embedded game, map or app"
     if signals.get("app_links"):
         return "links to an app store"
-    marked = PLAIN_MARKERS.search(" | ".join([url, item.get("title") or "", *(item.get("headings") or [])]))
+    marked = PLAIN_MARKERS.search(" | ".join([item.get("title") or "", *(item.get("headings") or [])]))
+    marked = marked or PLAIN_URL.search(url)
     if marked:
         return f"plain-language marker '{marked.group(0).strip(' _-/(')}'"
-    if signals.get("language_version"):
+    if signals.get("language_version") and signals.get("word_count", 0) >= MIN_VERSION_WORDS:
         return "a language version of a page (hreflang or a language path)"
     named = [s for s in score("types", {"title": item.get("title") or ""}) if s.id not in WEAK_TYPES]
     if named:
         return f"its title names a {named[0].id} ({', '.join(named[0].matched)})"
     headings = item.get("headings") or []
-    if len(headings) >= MIN_SECTIONS + 1 and signals.get("word_count", 0) >= MIN_SECTIONED_WORDS:
+    if (
+        len(headings) >= MIN_SECTIONS + 1
+        and signals.get("word_count", 0) >= MIN_SECTIONED_WORDS
+        and signals.get("link_density", 0) <= MAX_SECTIONED_LINK_DENSITY
+    ):
         return f"its own content in {len(headings) - 1} sections"
     return None

@@ -476,7 +476,11 @@ def run() -> None:
     """The command line's entry point: main(), then exit without the interpreter's final garbage
     collection of the harvest's objects (~0.2 s, bench/throughput.py), which frees nothing anyone
     needs: the catalogue is closed and the output written by then."""
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stderr.close()
+        code = 0
     gc.freeze()
     sys.exit(code)
 

@@ -55,7 +55,8 @@ def test_site_furniture_by_heading(title):
 
 def test_front_pages_stubs_link_lists_and_posts_are_not_materials():
     assert not decide(page("https://x.fi/", is_scope_root=True))[0]
-    assert not decide(page("https://x.fi/opas/", words=60))[0]
+    assert not decide(page("https://x.fi/sivu/", title="Vertaisryhmät", words=60))[0]
+    assert not decide(page("https://x.fi/opas/", title="Opas", words=8))[0]
     assert not decide(page("https://x.fi/linkit/", density=0.8))[0]
     assert not decide(page("https://x.fi/2018/05/juttu/", is_post=True))[0]
 
@@ -69,3 +70,51 @@ def test_register_record_is_not_a_material():
 def test_guide_page_is_a_material():
     is_material, reason = decide(page("https://x.fi/nain-haet-asuntoa/", title="Näin haet asuntoa – opas"))
     assert is_material and "400 words" in reason
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "words", "signals", "why"),
+    [
+        (
+            "https://x.fi/ti/nain-haet-asuntoa/",
+            "ብኸመይ ገዛ ትረኽቡ",
+            60,
+            {"language_version": True},
+            "language version",
+        ),
+        ("https://x.fi/selkosuomi/kela/", "Kela auttaa", 45, {}, "plain-language marker"),
+        ("https://x.fi/info/kela/", "Kela selkokielellä", 45, {}, "plain-language marker"),
+        ("https://x.fi/muistipeli/", "Muistipeli", 25, {"interactive": True}, "embedded game"),
+        ("https://x.fi/sovellus/", "Arki haltuun", 30, {"app_links": True}, "app store"),
+        ("https://x.fi/sanat/", "Työelämän sanasto", 40, {}, "names a glossary"),
+    ],
+)
+def test_short_pages_are_materials_by_evidence(url, title, words, signals, why):
+    is_material, reason = decide(page(url, title=title, words=words, **signals))
+    assert is_material and why in reason, reason
+
+
+@pytest.mark.parametrize(
+    ("url", "title", "text"),
+    [
+        ("https://x.fi/tuotekortit/", "Tuotekortit", "Sivu on työn alla. Tuotekortit julkaistaan syksyllä."),
+        ("https://x.fi/kurssi/kiitos/", "Kiitos!", "Kiitos ilmoittautumisesta kurssille. Saat vahvistuksen."),
+        (
+            "https://x.fi/en/calendar-2019/",
+            "Coming soon",
+            "This page is coming soon. Please come back later.",
+        ),
+    ],
+)
+def test_stubs_and_thank_you_pages_stay_out_even_with_evidence(url, title, text):
+    item = page(url, title=title, words=30, language_version=True, interactive=True)
+    item["text"] = text
+    assert not decide(item)[0]
+
+
+def test_a_translated_link_list_or_calendar_is_no_material():
+    assert not decide(page("https://x.fi/ar/linkit/", title="روابط", words=30, language_version=True))[0]
+    assert not decide(page("https://x.fi/ar/tapahtumat/", title="فعاليات", words=30, language_version=True))[
+        0
+    ]
+    assert not decide(page("https://x.fi/so/xx/", title="Bogga", words=20, language_version=True))[0]

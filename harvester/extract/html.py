@@ -43,6 +43,13 @@ BLOCK_TAGS = {
 }  # fmt: skip
 APP_STORE = re.compile(r"^https?://(play\.google\.com/store/apps|apps\.apple\.com/)", re.I)
 EMBED_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$", re.I)
+POST_CLASSES = re.compile(
+    r"\b(type-post|single-post|blog-entry|news-item|node--type-(article|news|blog)|"
+    r"page-node-type-(article|news|blog))\b"
+)
+PAGE_CLASSES = re.compile(
+    r"\b(type-page|page-template[\w-]*|page-node-type-page|node--type-page|page-id-\d+)\b"
+)
 TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,80}$")
 PUBLISHED_XPATH = (
     "//meta[@property='article:published_time']/@content | //time/@datetime | //meta[@name='date']/@content"
@@ -207,7 +214,15 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         ]
     og_title = _xpath("//meta[@property='og:title']/@content")(tree)
     html_title = TITLE_SUFFIX.sub("", page.html_title) if page.html_title else None
-    page.title = page.h1 or (clean(og_title[0]) if og_title else None) or html_title
+    # A page's own heading first; an h1 outside the content is often the site's logo, so the page's
+    # declared titles come before it.
+    content_h1 = _xpath(".//h1")(content)
+    page.title = (
+        (clean(content_h1[0].text_content()) if content_h1 else None)
+        or (clean(og_title[0]) if og_title else None)
+        or html_title
+        or page.h1
+    )
 
     page.word_count = len(page.text.split())
     # Link density is a property of the content wrapper: a page of links is one even where the
@@ -240,10 +255,17 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     page.app_links = any(link.in_content and APP_STORE.match(link.url) for link in page.links)
 
     classes = " ".join(_xpath("//article/@class | //body/@class")(tree))
-    page.is_post = bool(re.search(r"\b(type-post|single-post|blog-entry|news-item)\b", classes)) or bool(
-        _xpath("//meta[@property='og:type'][@content='article']")(tree)
-    )
     linked_data = _json_ld(tree)
+    # og:type "article" is set on every page by common SEO plugins: it counts only where the CMS's
+    # own classes do not say the page is a page.
+    page.is_post = (
+        bool(POST_CLASSES.search(classes))
+        or linked_data.get("@type") in ("BlogPosting", "NewsArticle")
+        or (
+            bool(_xpath("//meta[@property='og:type'][@content='article']")(tree))
+            and not PAGE_CLASSES.search(classes)
+        )
+    )
     page.published = _published(tree, page.text) or _iso_date(linked_data.get("datePublished"))
     if not page.description and isinstance(linked_data.get("description"), str):
         page.description = clean(linked_data["description"])

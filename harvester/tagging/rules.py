@@ -20,9 +20,12 @@ FIELD_WEIGHTS = {
     "url": 2.0,
     "headings": 1.0,
     "description": 1.0,
+    "self": 2.0,  # the text's own words for itself ("Tämä opas …")
     "text": 0.15,
 }
 MAX_HITS_PER_FIELD = 3
+SLUG_FIELDS = {"title", "link_text", "url"}
+SLUG_SEPARATORS = re.compile(r"[_+]|(?<=\w)[-.](?=\w)|/")
 PROJECT_PRIOR = 2.0  # the pilot's call round: a round 2 pilot leans to the transition phase
 LANGUAGE_PRIOR = 2.0  # a material in an immigrant language (not fi/sv/en) is written for immigrants
 TYPE_PRIOR = 1.5  # reports and models speak to developers, course materials to teachers …
@@ -59,6 +62,19 @@ class KeywordIndex:
 
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)  # words; file names split at underscores
+# A stem this short is a whole word ("työ", "ura", "peli"): it matches the word with an inflectional
+# ending, never the first part of a compound — "työkirja" is a book, not work, and "pelisäännöt" are
+# rules, not a game (Finnish and Swedish compounds name what they are by their last part).
+SHORT_STEM = 4
+ENDING = re.compile(
+    r"(?:i?(?:n|t|a|ä|ta|tä|tta|ttä|na|nä|ksi|ssa|ssä|sta|stä|h[aeiouyäö]n|lla|llä|lta|ltä|lle|ne|ineen|"
+    r"ja|jä|jen|en|ihin|ille|illa|illä|issa|issä|ista|istä))?(?:nsa|nsä|ni|si|mme|nne|an|än|en)?"
+    r"(?:kin|kaan|kään|ko|kö)?|s|es|ed|ing|et|er|ar|or|na|erna|arna|ens|ets|ers|ars",
+)
+
+
+def _ends_word(word: str, end: int) -> bool:
+    return ENDING.fullmatch(word[end:]) is not None
 
 
 @cache
@@ -83,23 +99,37 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _field_hits(vocabulary: str, text: str) -> dict[tuple[str, float, str], int]:
-    """(term id, weight, keyword) → number of hits in one lower-cased field."""
+    """(term id, weight, keyword) → number of hits in one lower-cased field. The longest match wins:
+    the words of a matched phrase are not counted again on their own ("kotoutumiskoulutuksen
+    jälkeen" is the transition phase, not integration training)."""
     index = _index(vocabulary)
     hits: dict[tuple[str, float, str], int] = {}
-    for word in _words(text):
-        for length in range(1, min(len(word), index.longest) + 1):
-            for entry in index.prefixes.get(word[:length], ()):
-                hits[entry] = hits.get(entry, 0) + 1
-        for stem, term_id, weight, keyword in index.inside:
-            if stem in word:
-                key = (term_id, weight, keyword)
-                hits[key] = hits.get(key, 0) + 1
+    spans: list[tuple[int, int]] = []
     for pattern, term_id, weight, keyword in index.phrases:
         if keyword.lstrip("~").lower() not in text:  # cheap test first: most phrases are absent
             continue
-        count = len(pattern.findall(text))
-        if count:
-            hits[(term_id, weight, keyword)] = hits.get((term_id, weight, keyword), 0) + count
+        found = list(pattern.finditer(text))
+        if found:
+            hits[(term_id, weight, keyword)] = hits.get((term_id, weight, keyword), 0) + len(found)
+            spans.extend(match.span() for match in found)
+    if spans:
+        chars = list(text)
+        for start, end in spans:
+            while end < len(text) and text[end].isalnum():  # to the end of the phrase's last word
+                end += 1
+            chars[start:end] = " " * (end - start)
+        text = "".join(chars)
+    for word in _words(text):
+        for length in range(1, min(len(word), index.longest) + 1):
+            entries = index.prefixes.get(word[:length], ())
+            if entries and (length > SHORT_STEM or _ends_word(word, length)):
+                for entry in entries:
+                    hits[entry] = hits.get(entry, 0) + 1
+        for stem, term_id, weight, keyword in index.inside:
+            at = word.find(stem)
+            if at >= 0 and (len(stem) > SHORT_STEM or _ends_word(word, at + len(stem))):
+                key = (term_id, weight, keyword)
+                hits[key] = hits.get(key, 0) + 1
     return hits
 
 
@@ -110,7 +140,10 @@ def score(vocabulary: str, fields: dict[str, str]) -> list[Scored]:
     for field, value in fields.items():
         if not value:
             continue
-        for (term_id, weight, keyword), count in _field_hits(vocabulary, value.lower()).items():
+        value = value.lower()
+        if field in SLUG_FIELDS:  # file names and URL slugs: opettajan_materiaali, nain-haet-asuntoa
+            value = SLUG_SEPARATORS.sub(" ", value)
+        for (term_id, weight, keyword), count in _field_hits(vocabulary, value).items():
             gain = min(count, MAX_HITS_PER_FIELD) * weight * FIELD_WEIGHTS.get(field, 1.0)
             totals[term_id] = totals.get(term_id, 0.0) + gain
             matched.setdefault(term_id, set()).add(f"{field}:{keyword.lstrip('~')}")
@@ -120,9 +153,26 @@ def score(vocabulary: str, fields: dict[str, str]) -> list[Scored]:
     return sorted(results, key=lambda s: (-s.score, s.id))
 
 
+# A material names itself in its opening lines: "Tämä opas on tarkoitettu …", "Tässä raportissa …",
+# "This workbook …", "Denna broschyr …" — what follows the demonstrative is what it is.
+SELF_REFERENCE = re.compile(
+    r"(?<!\w)(?:tämä|tässä|tästä|tätä|tämän|this|these|denna|detta|i denna|i detta)\s+"
+    r"((?:[^\W\d_]+[\s-]+){0,2}[^\W\d_]+)",
+    re.I,
+)
+OPENING_CHARS = 600
+
+
+def self_description(text: str) -> str:
+    """The words a text's opening lines use for the text itself."""
+    return " | ".join(m.group(1) for m in SELF_REFERENCE.finditer(text[:OPENING_CHARS]))
+
+
 def pick_type(fields: dict[str, str], default: str) -> tuple[str, dict]:
-    """The one type of a material: the best keyword score in title, link text or URL, else the default."""
+    """The one type of a material: the best keyword score in its title, link text, URL or its own
+    words for itself; then headings and description; else the default of its kind."""
     strong = {k: v for k, v in fields.items() if k in ("title", "link_text", "url")}
+    strong["self"] = self_description(fields.get("text") or "")
     ranked = score("types", strong)
     if ranked:
         best = ranked[0]
