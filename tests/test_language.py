@@ -175,3 +175,10 @@ def test_the_model_loads_from_the_installed_package_without_network(monkeypatch)
     assert main_language(FINNISH) == "fi"
     assert main_language(KURMANJI) == "kmr"
     assert language._fasttext.cache_info().misses == 1  # loaded once, then reused
+
+
+def test_a_declaration_stands_where_the_script_alone_cannot_tell():
+    # Ge'ez script, but no word or letter that tells Amharic from Tigrinya: the page's declaration holds
+    result = identify("", declared="am", short_text="ኢትዮጵያ")
+    assert result.languages == ["am"] and result.method == "declared"
+    assert identify("", declared="ti", short_text="ኢትዮጵያ").languages == ["ti"]

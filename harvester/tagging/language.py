@@ -197,10 +197,10 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
         return [("kmr", n, "kurmanji-vocabulary", markers)]
     probs = _fasttext_probs(text)
     top, prob = max(probs.items(), key=_p)
-    if top == "kmr" and kmr > 0:
-        return [("kmr", n, "fasttext", markers)]
     sure = FASTTEXT_SURE_SHORT if short else FASTTEXT_SURE
-    if prob >= sure and top != "so" and top != "kmr" and ev.somali_words(text) < 2:
+    if top == "kmr" and (kmr > 0 or prob >= sure):  # Kurmanji typed without ê î û still reads as Kurmanji
+        return [("kmr", n, "fasttext", markers)]
+    if prob >= sure and top not in ("so", "kmr") and ev.somali_words(text) < 2:
         return _spread(probs, n, "fasttext")
     # Unsure: lingua judges among the catalogue's Latin-script languages, fastText keeps its say for the
     # languages lingua is not asked about (Swahili, Indonesian, Croatian …); their probabilities add up.
@@ -208,7 +208,7 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
     if not lingua:
         return _spread(probs, n, "fasttext")
     total = sum(lingua.values())
-    combined = {lang: p for lang, p in probs.items() if lang != "kmr"}
+    combined = dict(probs)
     for lang, p in lingua.items():
         combined[lang] = combined.get(lang, 0.0) + p / total
     return _spread(combined, n, "fasttext+lingua")
@@ -357,6 +357,16 @@ REFINES = {("fa", "prs"), ("ku", "kmr"), ("ku", "ckb")}
 SAME = {("fa", "prs")}
 
 
+def _kept_declaration(top: str, declared: str | None, evidence: dict) -> bool:
+    """The text cannot tell the declared language from the detected one: a Dari declaration over
+    unmarked Persian, an Amharic or Tigrinya declaration over Ge'ez script with no marker either way."""
+    if not declared or declared == top:
+        return False
+    if (top, declared) in SAME:
+        return True
+    return {top, declared} <= {"am", "ti"} and not evidence[top]["matched"]
+
+
 def _result(languages: list[str], method: str, shares: dict, evidence: dict) -> LanguageResult:
     return LanguageResult(
         languages, method, shares, {lang: evidence[lang] for lang in languages if lang in evidence}
@@ -377,14 +387,16 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
     if not shares:
         return LanguageResult([declared] if declared else [], "declared" if declared else "unknown", shares)
     top = next(iter(shares))
-    if declared and (top, declared) in SAME:
+    confirmed = "declared+confirmed"
+    if _kept_declaration(top, declared, evidence):
+        confirmed = "declared"
         shares = {(declared if lang == top else lang): share for lang, share in shares.items()}
         evidence[declared] = evidence.pop(top)
         top = declared
     if short:
         decider = evidence[top]["method"]
         if top == declared:
-            return _result([top], "declared+confirmed", shares, evidence)
+            return _result([top], confirmed, shares, evidence)
         # a script or a close-language marker decided, or the text refines a macrolanguage declaration
         if decider not in ("fasttext", "fasttext+lingua") or (declared, top) in REFINES:
             return _result([top], decider, shares, evidence)
@@ -400,7 +412,7 @@ def identify(text: str, declared: str | None = None, short_text: str = "") -> La
         if shares[declared] >= 0.8 * shares[main]:
             listed.remove(declared)
             listed.insert(0, declared)
-        return _result(listed, "declared+confirmed", shares, evidence)
+        return _result(listed, confirmed, shares, evidence)
     if declared and (declared, listed[0]) in REFINES:
         return _result(listed, evidence[listed[0]]["method"], shares, evidence)
     if declared and shares[listed[0]] < 0.6:
