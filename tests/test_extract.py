@@ -147,3 +147,19 @@ def test_schema_org_json_ld_and_licence_statements():
         'href="http://creativecommons.org/licenses/by/4.0/"><img alt="CC BY"></a></main></body></html>'
     )
     assert extract_html(badge, "https://x.fi/").license == "CCBY4.0"
+
+
+def test_glossary_tables_are_read_column_by_column_and_other_tables_row_by_row():
+    from harvester.extract.text import table_text
+
+    glossary = [
+        ["Asumisen sanasto", "", ""],
+        ["Suomi", "English", "Soomaali"],
+        ["vuokrasopimus", "tenancy agreement", "heshiiska kirada"],
+        ["vakuus", "deposit", "dammaanad"],
+    ]
+    assert table_text(glossary).split("\n")[:4] == ["Asumisen sanasto", "Suomi", "vuokrasopimus", "vakuus"]
+    scripts = [["kela", "كيلا"], ["vuokra", "إيجار"]]
+    assert table_text(scripts) == "kela\nvuokra\nكيلا\nإيجار"
+    timetable = [["Päivä", "Aika"], ["Maanantai", "9–12"], ["Torstai", "13–16"]]
+    assert table_text(timetable) == "Päivä Aika\nMaanantai 9–12\nTorstai 13–16"

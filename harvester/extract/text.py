@@ -41,9 +41,10 @@ def is_parallel(rows: list[list[str]]) -> bool:
     """A table whose columns are languages: headed by language names, or written in different scripts."""
     if not rows or max(len(r) for r in rows) < 2:
         return False
-    header = [c.lower() for c in rows[0] if c]
-    if len(header) >= 2 and all(c in _language_names() for c in header):
-        return True
+    for row in rows[:2]:  # a caption may come first as a row of its own
+        header = [c.lower() for c in row if c]
+        if len(header) >= 2 and all(c in _language_names() for c in header):
+            return True
     width = max(len(r) for r in rows)
     scripts = {_script(" ".join(r[i] for r in rows if i < len(r))) for i in range(width)} - {""}
     return len(scripts) >= 2
