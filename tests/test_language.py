@@ -91,6 +91,10 @@ def test_short_kurmanji_title():
     assert main_language("Rêbera xwendina zimên ji bo jin û zarokan") == "kmr"
 
 
+def test_kurmanji_typed_without_circumflexes():
+    assert main_language("Ji bo agahiyen zedetir, ji kerema xwe re telefon bikin.") == "kmr"
+
+
 def test_sorani_by_its_letters_even_in_a_short_title():
     assert identify(SORANI).languages == ["ckb"]
     result = identify("", short_text="ڕێنمایی بۆ خێزانە نوێیەکان")

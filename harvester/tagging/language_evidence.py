@@ -260,17 +260,23 @@ KURMANJI_WORDS = {
     **_weighted("ji di bi li ew ev ku ên ser nav bo ez em", 0.7),
 }
 KURMANJI_LETTERS = set("êîûÊÎÛ")
+KURMANJI_HINT = re.compile(r"(?<!\w)(?:ji|xwe|hatiye|dike|dikin|gelek|heye|hene)(?!\w)", re.IGNORECASE)
+KURMANJI_WORDS_ALONE = 4.0  # word score that makes a text without ê î û Kurmanji
 TURKISH_ONLY = set("ıığöüĞÖÜİ")
 
 
 def kurmanji_evidence(text: str) -> tuple[float, list[str]]:
     """A score (about the number of Kurmanji-only words) and the markers; 0 for Turkish spelling."""
     letters = sum(text.count(ch) for ch in KURMANJI_LETTERS)
-    if not letters:
-        return 0.0, []
     turkish = sum(text.count(ch) for ch in TURKISH_ONLY)
     if turkish > max(1, letters // 4):
         return 0.0, []
+    if not letters:  # typed without circumflexes (a common web habit): the words must speak alone
+        if not KURMANJI_HINT.search(text):
+            return 0.0, []
+        score, found = _hits(words(text), KURMANJI_WORDS)
+        strong = any(KURMANJI_WORDS[w] >= 2.0 for w in found)
+        return (score, _top(found)) if score >= KURMANJI_WORDS_ALONE and strong else (0.0, [])
     score, found = _hits(words(text), KURMANJI_WORDS)
     return score + min(letters, 10) * 0.3, _top(found) + [f"{letters}× ê/î/û"]
 
