@@ -8,6 +8,7 @@ Usage: python bench/discovery.py      Prints precision and recall per site and o
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 import tempfile
@@ -29,13 +30,18 @@ def main() -> None:
         db = Path(tmp) / "catalog.db"
         run_cli("harvest", "--sources", sources_file(web, tmp), "--db", db, "--delay", "0")
         conn = sqlite3.connect(db)
-        catalogued = {row[0]: row[1] for row in conn.execute("select url, source_id from materials")}
+        conn.row_factory = sqlite3.Row
+        rows = {row["url"]: dict(row) for row in conn.execute("select * from materials")}
+        catalogued = {url: row["source_id"] for url, row in rows.items()}
         conn.close()
         fetched = {(site, path) for site, method, path in web.requests if method == "GET"}
         gold = {}
+        labelled: dict[str, dict] = {}
         for path in sorted((REPO / "demo" / "gold").glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             origin = web.origin(data["site"])
+            for m in data.get("materials") or []:
+                labelled[canonicalize(m["path"] if m["path"].startswith("http") else origin + m["path"])] = m
             gold[data["site"]] = {
                 "materials": {
                     canonicalize(m["path"] if m["path"].startswith("http") else origin + m["path"])
@@ -68,10 +74,38 @@ def main() -> None:
             totals[3] + baseline,
         ]
     precision, recall = totals[0] / totals[1], totals[0] / totals[2]
+    tags = tag_figures(rows, labelled)
+    print(
+        f"tags of the gold materials found: phases micro-F1 {tags['phases']:.3f} (precision "
+        f"{tags['phases_p']:.3f}), audiences micro-F1 {tags['audiences']:.3f}, type {tags['type']:.3f}"
+    )
     print(
         f"discovery precision={precision:.3f} recall={recall:.3f}"
-        f" baseline_precision={totals[2] / totals[3]:.3f}"
+        f" baseline_precision={totals[2] / totals[3]:.3f} phases_f1={tags['phases']:.3f}"
+        f" audiences_f1={tags['audiences']:.3f} type={tags['type']:.3f}"
     )
+
+
+def tag_figures(rows: dict[str, dict], labelled: dict[str, dict]) -> dict:
+    """Phases and audiences (micro-F1) and type (accuracy) of the gold materials the harvest found,
+    with the project priors of the real registry, as a harvest tags them."""
+    counts = {"phases": [0, 0, 0], "audiences": [0, 0, 0]}
+    types = []
+    for url, gold in labelled.items():
+        row = rows.get(url)
+        if row is None:
+            continue
+        types.append(row["type"] == gold["type"])
+        for field, count in counts.items():
+            got, want = set(json.loads(row[field] or "[]")), set(gold[field])
+            count[0] += len(got & want)
+            count[1] += len(got - want)
+            count[2] += len(want - got)
+    figures = {"type": sum(types) / len(types)}
+    for field, (tp, fp, fn) in counts.items():
+        figures[field] = 2 * tp / (2 * tp + fp + fn)
+        figures[f"{field}_p"] = tp / (tp + fp)
+    return figures
 
 
 if __name__ == "__main__":

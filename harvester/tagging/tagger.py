@@ -60,7 +60,10 @@ def tag(item: dict, project: dict | None = None) -> dict:
         item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
     evidence[f"type:{item['type']}"] = type_evidence
 
-    phase_priors = {p: (PROJECT_PRIOR, "project") for p in (project or {}).get("phases") or []}
+    # A project that worked in several phases leans each of its materials to all of them only a
+    # little: its prior is shared out, so that what a material says decides which of them it serves.
+    project_phases = (project or {}).get("phases") or []
+    phase_priors = {p: (PROJECT_PRIOR / len(project_phases), "project") for p in project_phases}
     item["phases"], phase_evidence = pick_many("phases", fields, phase_priors)
     audience_priors: dict[str, tuple[float, str]] = {}
     if item["type"] in TYPE_AUDIENCE:
