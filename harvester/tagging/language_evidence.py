@@ -1,7 +1,7 @@
 """Evidence that tells close languages apart where the statistical model cannot.
 
-fastText's lid.176 has no Tigrinya and no Dari, reads Somali poorly and cannot separate Ukrainian
-written without і/ї/є/ґ from Russian. Each function below looks for what linguistic descriptions
+fastText's lid.176 has no Tigrinya and no Dari, reads Somali poorly, and is unsure of short Ukrainian
+written without і/ї/є/ґ and of Kurmanji titles. Each function below looks for what linguistic descriptions
 name as the difference (function words, spelling conventions, letters one language lacks) and
 returns the language, a score and the markers it matched, so that a curator can see why.
 """
