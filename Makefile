@@ -51,6 +51,7 @@ format: install
 # Benchmarks: each prints its figures (ratios to a baseline measured in the same run) on a final line.
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/realdata.py
 	$(BIN)/python bench/tagging.py
 	$(BIN)/python bench/reharvest.py
 	$(BIN)/python bench/search.py
