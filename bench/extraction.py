@@ -15,20 +15,19 @@ from collections import Counter
 from pathlib import Path
 
 import yaml
-from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import trafilatura  # noqa: E402
 
-from harvester.extract.html import block_text, clean, extract_html  # noqa: E402
+from harvester.extract.html import block_text, clean, extract_html, parse  # noqa: E402
 
 SITES = REPO / "demo" / "sites"
 
 
 def page_lines(html: str) -> list[str]:
-    body = lxml_html.document_fromstring(html.encode("utf-8")).find("body")
+    body = parse(html).find("body")  # decoded text: bytes would be re-guessed by libxml2
     return (
         [clean(line) for line in block_text(body).split("\n") if len(clean(line)) > 20]
         if body is not None
