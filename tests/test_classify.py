@@ -84,7 +84,7 @@ def test_guide_page_is_a_material():
         ),
         ("https://x.fi/selkosuomi/kela/", "Kela auttaa", 45, {}, "plain-language marker"),
         ("https://x.fi/info/kela/", "Kela selkokielellä", 45, {}, "plain-language marker"),
-        ("https://x.fi/muistipeli/", "Muistipeli", 25, {"interactive": True}, "embedded game"),
+        ("https://x.fi/muistipeli/", "Muistipeli", 25, {"interactive": "game-or-app"}, "embedded game"),
         ("https://x.fi/sovellus/", "Arki haltuun", 30, {"app_links": True}, "app store"),
         ("https://x.fi/sanat/", "Työelämän sanasto", 40, {}, "names a glossary"),
     ],
@@ -107,7 +107,7 @@ def test_short_pages_are_materials_by_evidence(url, title, words, signals, why):
     ],
 )
 def test_stubs_and_thank_you_pages_stay_out_even_with_evidence(url, title, text):
-    item = page(url, title=title, words=30, language_version=True, interactive=True)
+    item = page(url, title=title, words=30, language_version=True, interactive="map")
     item["text"] = text
     assert not decide(item)[0]
 

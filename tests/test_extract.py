@@ -163,3 +163,23 @@ def test_glossary_tables_are_read_column_by_column_and_other_tables_row_by_row()
     assert table_text(scripts) == "kela\nvuokra\nكيلا\nإيجار"
     timetable = [["Päivä", "Aika"], ["Maanantai", "9–12"], ["Torstai", "13–16"]]
     assert table_text(timetable) == "Päivä Aika\nMaanantai 9–12\nTorstai 13–16"
+
+
+def test_embedded_maps_games_and_store_links_are_told_apart_and_chrome_is_not_counted():
+    def page(content: str, footer: str = ""):
+        html = (
+            f'<html lang="fi"><body><main><h1>Palvelut</h1><p>Kartalla näet palvelut.</p>{content}</main>'
+            f"<footer>{footer}</footer></body></html>"
+        )
+        return extract_html(html, "https://hanke.example.fi/palvelut/")
+
+    assert page('<iframe src="https://www.google.com/maps/d/embed?mid=abc"></iframe>').interactive == "map"
+    assert page('<iframe src="/peli/muistipeli/"></iframe>').interactive == "game-or-app"
+    assert page("<canvas id='peli'></canvas>").interactive == "game-or-app"
+    assert page('<iframe src="https://www.youtube.com/embed/abc"></iframe>').interactive is None
+    assert (
+        page("", '<iframe src="https://www.openstreetmap.org/export/embed.html"></iframe>').interactive
+        is None
+    )
+    store = page('<a href="https://play.google.com/store/apps/details?id=fi.example.arki">Google Play</a>')
+    assert store.app_links and not page('<a href="https://www.google.com/">Google</a>').app_links

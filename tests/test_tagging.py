@@ -257,3 +257,24 @@ def test_the_unmarked_plain_register_is_only_judged_in_finnish_swedish_and_engli
     assert plain_register(UNMARKED_PLAIN, "fi", audiences)
     assert plain_register(UNMARKED_PLAIN, "et", audiences) is None
     assert plain_register(UNMARKED_PLAIN, "fi", {"immigrants": {"method": "default"}}) is None
+
+
+def test_a_page_that_embeds_a_map_or_a_game_is_typed_by_it_when_its_words_name_no_type():
+    from harvester.tagging.tagger import tag
+
+    def page(title, **signals):
+        return {
+            "kind": "page",
+            "url": "https://hanke.example.fi/palvelut/",
+            "title": title,
+            "text": "Kartalla näet terveysasemat, kirjastot ja TE-toimiston. Valitse palvelu kartalta.",
+            "page_signals": signals,
+        }
+
+    mapped = tag(page("Palvelut Kajaanissa", interactive="map"))
+    assert mapped["type"] == "service-map"
+    assert mapped["tag_evidence"]["type:service-map"]["method"] == "structure"
+    assert tag(page("Arki haltuun", app_links=True))["type"] == "game-or-app"
+    assert tag(page("Muistipeli", interactive="game-or-app"))["type"] == "game-or-app"
+    assert tag(page("Asumisen opas", interactive="map"))["type"] == "guide"  # its title names it
+    assert tag(page("Palvelut Kajaanissa"))["type"] == "info-page"

@@ -41,6 +41,11 @@ BLOCK_TAGS = {
     "table", "tr", "td", "th", "dt", "dd", "dl", "blockquote", "pre", "br", "hr", "figcaption",
     "header", "footer", "nav", "aside", "address",
 }  # fmt: skip
+MAP_EMBED = re.compile(
+    r"^https?://([\w.-]+\.)?(google\.[a-z.]+/maps|maps\.google\.|openstreetmap\.org|umap\.|"
+    r"[\w.-]*arcgis\.com|api\.mapbox\.com|[\w.-]*mapbox\.com/|thinglink\.com|mymaps\.)",
+    re.I,
+)
 APP_STORE = re.compile(r"^https?://(play\.google\.com/store/apps|apps\.apple\.com/)", re.I)
 EMBED_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$", re.I)
 POST_CLASSES = re.compile(
@@ -85,9 +90,7 @@ class HtmlPage:
     is_post: bool = False
     word_count: int = 0
     link_density: float = 0.0
-    interactive: bool = (
-        False  # an embedded game, map, quiz or app (an iframe, canvas or object that is no video)
-    )
+    interactive: str | None = None  # "map" or "game-or-app": an embedded iframe, canvas or object, no video
     app_links: bool = False  # links to the page's app in an app store
 
 
@@ -248,10 +251,12 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         if EMBED_HOSTS.search(urlsplit(src).hostname or ""):
             page.embeds.append(src)
     # Chrome left out: a map to the office in a footer is no material.
-    page.interactive = any(
-        not EMBED_HOSTS.search(urlsplit(urljoin(url, src.strip())).hostname or "")
-        for src in _xpath(".//iframe/@src")(content)
-    ) or bool(_xpath(".//canvas | .//object | .//embed")(content))
+    frames = [urljoin(url, src.strip()) for src in _xpath(".//iframe/@src")(content)]
+    others = [src for src in frames if not EMBED_HOSTS.search(urlsplit(src).hostname or "")]
+    if any(MAP_EMBED.search(src) for src in others):
+        page.interactive = "map"
+    elif others or _xpath(".//canvas | .//object | .//embed")(content):
+        page.interactive = "game-or-app"
     page.app_links = any(link.in_content and APP_STORE.match(link.url) for link in page.links)
 
     classes = " ".join(_xpath("//article/@class | //body/@class")(tree))

@@ -15,6 +15,17 @@ from harvester.tagging.rules import (
 )
 
 DEFAULT_TYPE = {"page": "info-page", "embed": "video", "file": "guide"}
+EMBEDDED_TYPE = {"map": "service-map", "game-or-app": "game-or-app"}
+
+
+def structural_type(signals: dict) -> tuple[str, dict] | None:
+    """A page whose words name no type but which embeds a map or a game, or links its app in a store."""
+    if signals.get("interactive") in EMBEDDED_TYPE:
+        kind = signals["interactive"]
+        return EMBEDDED_TYPE[kind], {"method": "structure", "matched": [f"embedded {kind}"], "score": 3}
+    if signals.get("app_links"):
+        return "game-or-app", {"method": "structure", "matched": ["app store links"], "score": 3}
+    return None
 
 
 def tag(item: dict, project: dict | None = None) -> dict:
@@ -58,6 +69,9 @@ def tag(item: dict, project: dict | None = None) -> dict:
         item["type"], type_evidence = "video", {"method": "embed", "matched": [item["url"]], "score": 1}
     else:
         item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
+        shown = structural_type(item.get("page_signals") or {})
+        if shown and type_evidence["method"] == "default":
+            item["type"], type_evidence = shown
     evidence[f"type:{item['type']}"] = type_evidence
 
     # A project that worked in several phases leans each of its materials to all of them only a
