@@ -183,3 +183,22 @@ def test_embedded_maps_games_and_store_links_are_told_apart_and_chrome_is_not_co
     )
     store = page('<a href="https://play.google.com/store/apps/details?id=fi.example.arki">Google Play</a>')
     assert store.app_links and not page('<a href="https://www.google.com/">Google</a>').app_links
+
+
+def test_a_page_too_long_or_unreadable_for_the_content_extractor_is_read_by_its_wrapper(monkeypatch):
+    from harvester.extract import main_content
+
+    html = (
+        '<html lang="fi"><body><nav>Valikko</nav>'
+        "<main><h1>Opas</h1><p>Kela auttaa asumisessa.</p></main></body></html>"
+    )
+    monkeypatch.setattr(main_content, "MAX_HTML_CHARS", 50)
+    page = extract_html(html, "https://hanke.example.fi/opas/")
+    assert page.text == "Opas\nKela auttaa asumisessa." and "Valikko" not in page.text
+    monkeypatch.setattr(main_content, "MAX_HTML_CHARS", 10**7)
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(main_content.trafilatura, "bare_extraction", broken)
+    assert extract_html(html, "https://hanke.example.fi/opas/").text == "Opas\nKela auttaa asumisessa."

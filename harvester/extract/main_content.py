@@ -20,6 +20,10 @@ from .text import clean, table_text
 
 logger = logging.getLogger(__name__)
 
+# The extractor's time grows with the page (about 1 s for 500 kB of text); real pages are far smaller,
+# and a page beyond this is read by its content wrapper, which is faster, so that one huge page cannot
+# hold up a harvest.
+MAX_HTML_CHARS = 2_000_000
 BLOCKS = {"p", "head", "list", "item", "quote", "code", "lb", "div", "row", "cell", "graphic", "del"}
 
 
@@ -33,6 +37,13 @@ def main_content(html: str, url: str | None = None) -> MainContent | None:
     """The page's own text and headings, or None when nothing reads as content (a stub, a page of
     links, a page too short for the extractor to judge): the caller falls back to the page's
     content wrapper."""
+    if len(html) > MAX_HTML_CHARS:
+        logger.info(
+            "%s: %d characters, too long for the content extractor; the content wrapper is read",
+            url,
+            len(html),
+        )
+        return None
     try:
         document = trafilatura.bare_extraction(
             html,
@@ -43,8 +54,11 @@ def main_content(html: str, url: str | None = None) -> MainContent | None:
             with_metadata=False,
             as_dict=False,
         )
-    except (ValueError, TypeError, etree.LxmlError) as exc:  # malformed input: the wrapper still reads it
-        logger.debug("trafilatura failed on %s: %s", url, exc)
+    except (ValueError, TypeError, AttributeError, RecursionError, etree.LxmlError) as exc:
+        # A page the extractor cannot take is still read, by its content wrapper.
+        logger.warning(
+            "%s: content extractor failed (%s: %s); the content wrapper is read", url, type(exc).__name__, exc
+        )
         return None
     body = getattr(document, "body", None)
     if body is None:
