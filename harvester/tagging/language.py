@@ -52,7 +52,9 @@ KURMANJI_DECIDES = 3.0  # Kurmanji evidence score (≈ distinctive words) that d
 KURMANJI_DECIDES_SHORT = 1.5  # … in a title, where two Kurmanji words are all there is
 SORANI_SHARE = 0.02  # share of Sorani letters (ڕ ڵ ۆ ێ ە) that makes Arabic-script text Sorani
 SHARE_THRESHOLD = 0.12  # a language must hold this share of the text to be listed
-MIN_SHARE_PROB = 0.1  # fastText/lingua probabilities below this are noise, not a language share
+MIN_SHARE_PROB = 0.25  # a chunk's second language below this probability is noise, not a language share
+SHORT_SHARE_PROB = 0.1  # … in a title, where the shares are weighed against the declared language
+LINGUA_MIN_PROB = 0.1  # lingua confidences below this are left out before its answer is normalised
 # A letter of a syllabary or of Han writes more than a Latin letter does; shares are weighted so.
 SCRIPT_WEIGHT = {"ethiopic": 2.0, "cjk": 2.5, "hangul": 2.0}
 # Codes fastText uses for languages the catalogue knows under another code.
@@ -112,7 +114,7 @@ def _lingua():
 
 def _lingua_probs(text: str) -> dict[str, float]:
     values = _lingua().compute_language_confidence_values(text[:LINGUA_CHARS])
-    return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= MIN_SHARE_PROB}
+    return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= LINGUA_MIN_PROB}
 
 
 def load_models() -> None:
@@ -181,8 +183,8 @@ def _is_upper(text: str) -> bool:
 Verdict = list[tuple[str, float, str, list[str]]]
 
 
-def _spread(probs: dict[str, float], n: float, method: str) -> Verdict:
-    kept = {lang: p for lang, p in probs.items() if p >= MIN_SHARE_PROB} or dict([max(probs.items(), key=_p)])
+def _spread(probs: dict[str, float], n: float, method: str, minimum: float = MIN_SHARE_PROB) -> Verdict:
+    kept = {lang: p for lang, p in probs.items() if p >= minimum} or dict([max(probs.items(), key=_p)])
     total = sum(kept.values())
     return [(lang, n * p / total, method, []) for lang, p in kept.items()]
 
@@ -206,12 +208,16 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
     # languages lingua is not asked about (Swahili, Indonesian, Croatian …); their probabilities add up.
     lingua = _lingua_probs(text)
     if not lingua:
-        return _spread(probs, n, "fasttext")
+        return _spread(probs, n, "fasttext", SHORT_SHARE_PROB if short else MIN_SHARE_PROB)
     total = sum(lingua.values())
     combined = dict(probs)
     for lang, p in lingua.items():
         combined[lang] = combined.get(lang, 0.0) + p / total
-    return _spread(combined, n, "fasttext+lingua")
+    if short:  # a title: the spread is kept, the declared language is weighed against it
+        return _spread(combined, n, "fasttext+lingua", SHORT_SHARE_PROB)
+    # one language for a chunk of running text: an unsure model's leftovers (Somali read as
+    # "fi 0.3, en 0.2") would otherwise add up, over a long text, to a language it does not contain
+    return [(max(combined.items(), key=_p)[0], n, "fasttext+lingua", [])]
 
 
 def _arabic(text: str, n: float) -> Verdict:
