@@ -24,6 +24,7 @@ from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
 from harvester.pipelines.tag import tag  # noqa: E402
 from harvester.tagging.language import identify  # noqa: E402
 from harvester.tagging.plain_language import plain_language  # noqa: E402
+from harvester.urls import file_format  # noqa: E402
 
 EVAL = REPO / "tests" / "eval"
 ROUND_PHASE = {1: ["initial"], 2: ["transition"], 3: ["employment"]}
@@ -58,6 +59,7 @@ def as_item(m: dict) -> dict:
         "headings": m.get("headings") or [],
         "text": m.get("text") or "",
         "declared_language": m.get("declared"),
+        "format": file_format(m["url"]) if m["kind"] == "file" else None,
     }
 
 

@@ -25,6 +25,7 @@ FIELD_WEIGHTS = {
 }
 MAX_HITS_PER_FIELD = 3
 SLUG_FIELDS = {"title", "link_text", "url"}
+FOLD = str.maketrans("äöåÄÖÅ", "aoaAOA")
 SLUG_SEPARATORS = re.compile(r"[_+]|(?<=\w)[-.](?=\w)|/")
 PROJECT_PRIOR = 2.0  # the pilot's call round: a round 2 pilot leans to the transition phase
 LANGUAGE_PRIOR = 2.0  # a material in an immigrant language (not fi/sv/en) is written for immigrants
@@ -78,11 +79,15 @@ def _ends_word(word: str, end: int) -> bool:
 
 
 @cache
-def _index(vocabulary: str) -> KeywordIndex:
+def _index(vocabulary: str, folded: bool = False) -> KeywordIndex:
+    """folded: the keywords without ä, ö, å, as URL slugs write them ("nain-haet-asuntoa")."""
     prefixes: dict[str, list[tuple[str, float, str]]] = {}
     inside, phrases = [], []
     for term in load(vocabulary):
         for pattern, weight, keyword in term.patterns:
+            if folded:
+                keyword = keyword.translate(FOLD)
+                pattern = re.compile(rf"(?<![\w]){re.escape(keyword.lstrip('~').lower())}", re.UNICODE)
             stem = keyword.lstrip("~").lower()
             if not WORD.fullmatch(stem):
                 phrases.append((pattern, term.id, weight, keyword))
@@ -98,11 +103,11 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(WORD.findall(text))
 
 
-def _field_hits(vocabulary: str, text: str) -> dict[tuple[str, float, str], int]:
+def _field_hits(vocabulary: str, text: str, folded: bool = False) -> dict[tuple[str, float, str], int]:
     """(term id, weight, keyword) → number of hits in one lower-cased field. The longest match wins:
     the words of a matched phrase are not counted again on their own ("kotoutumiskoulutuksen
     jälkeen" is the transition phase, not integration training)."""
-    index = _index(vocabulary)
+    index = _index(vocabulary, folded)
     hits: dict[tuple[str, float, str], int] = {}
     spans: list[tuple[int, int]] = []
     for pattern, term_id, weight, keyword in index.phrases:
@@ -143,7 +148,10 @@ def score(vocabulary: str, fields: dict[str, str]) -> list[Scored]:
         value = value.lower()
         if field in SLUG_FIELDS:  # file names and URL slugs: opettajan_materiaali, nain-haet-asuntoa
             value = SLUG_SEPARATORS.sub(" ", value)
-        for (term_id, weight, keyword), count in _field_hits(vocabulary, value).items():
+        folded = field == "url"
+        if folded:
+            value = value.translate(FOLD)
+        for (term_id, weight, keyword), count in _field_hits(vocabulary, value, folded).items():
             gain = min(count, MAX_HITS_PER_FIELD) * weight * FIELD_WEIGHTS.get(field, 1.0)
             totals[term_id] = totals.get(term_id, 0.0) + gain
             matched.setdefault(term_id, set()).add(f"{field}:{keyword.lstrip('~')}")

@@ -15,6 +15,12 @@ from harvester.tagging.rules import (
 )
 
 DEFAULT_TYPE = {"page": "info-page", "embed": "video", "file": "guide"}
+# A file whose words name no type is what its format usually holds: slides are course material.
+FORMAT_TYPE = {
+    **dict.fromkeys(("pptx", "ppt", "odp", "key"), "course-material"),
+    **dict.fromkeys(("mp3", "m4a", "wav", "ogg", "oga", "flac"), "audio"),
+    **dict.fromkeys(("mp4", "webm", "mov", "avi", "mkv"), "video"),
+}
 EMBEDDED_TYPE = {"map": "service-map", "game-or-app": "game-or-app"}
 
 
@@ -60,6 +66,7 @@ def tag(item: dict, project: dict | None = None) -> dict:
             "images": " | ".join(item.get("images") or []),
         },
         item.get("text") or "",
+        result.languages[0] if result.languages else None,
     )
     item["plain_language"] = flag
     if plain_evidence:
@@ -68,7 +75,8 @@ def tag(item: dict, project: dict | None = None) -> dict:
     if item.get("kind") == "embed":
         item["type"], type_evidence = "video", {"method": "embed", "matched": [item["url"]], "score": 1}
     else:
-        item["type"], type_evidence = pick_type(fields, DEFAULT_TYPE.get(item.get("kind"), "guide"))
+        default = FORMAT_TYPE.get(item.get("format") or "") or DEFAULT_TYPE.get(item.get("kind"), "guide")
+        item["type"], type_evidence = pick_type(fields, default)
         shown = structural_type(item.get("page_signals") or {})
         if shown and type_evidence["method"] == "default":
             item["type"], type_evidence = shown
