@@ -1,0 +1,174 @@
+"""Plain-language detection: the register model on Finnish and Swedish, markers, texts about plain language.
+
+All texts here were written for these tests: plain ones after Selkokeskus guidance (short sentences,
+common words, one thing a sentence), standard ones on the same topics, and texts *about* plain language.
+"""
+
+import json
+
+import pytest
+
+from harvester.tagging.plain_language import (
+    common_words,
+    is_plain,
+    plain_language,
+    plain_register,
+    readability,
+    register,
+)
+
+FI_PLAIN = (
+    "Kirjasto on kaikille avoin paikka. Kirjastossa voit lainata kirjoja ilmaiseksi. "
+    "Tarvitset kirjastokortin. Saat kortin, kun näytät henkilökortin. "
+    "Kortti on ilmainen. Voit lainata kirjoja, lehtiä ja elokuvia. "
+    "Kirjastossa voit myös käyttää tietokonetta. Voit tulostaa ja lukea lehtiä. "
+    "Lapset voivat tulla satutuntiin. Satutunti on joka keskiviikko. "
+    "Kirjaston työntekijät auttavat sinua. Voit kysyä heiltä, jos et löydä kirjaa."
+)
+FI_STANDARD = (
+    "Kaupunginkirjaston palveluvalikoimaan kuuluvat aineistojen lainaamisen lisäksi asiakaskäytössä "
+    "olevat tietokoneet, tulostuspalvelut sekä monipuolinen tapahtumatarjonta, jonka suunnittelussa "
+    "huomioidaan eri-ikäisten käyttäjäryhmien tarpeet. Kirjastokortin saamiseksi asiakkaan tulee "
+    "esittää voimassa oleva henkilöllisyystodistus, ja alaikäisen hakemukseen tarvitaan huoltajan "
+    "allekirjoittama suostumus. Myöhästymismaksuja ei peritä lasten ja nuorten aineistoista."
+)
+FI_ABOUT = (
+    "Selkokieli on suomen kielen muoto, jonka sisältöä, sanastoa ja rakenteita on mukautettu "
+    "luettavammiksi ja ymmärrettävämmiksi. Selkokeskuksen arvion mukaan selkokielisiä palveluja "
+    "tarvitsee Suomessa noin 650 000–750 000 ihmistä, joista merkittävä osa on maahanmuuttajia. "
+    "Kaupungin viestintäyksikkö on käynnistänyt hankkeen, jossa keskeisimmät verkkosivut julkaistaan "
+    "jatkossa myös selkosuomeksi ja henkilöstölle järjestetään selkokielen koulutusta."
+)
+SV_PLAIN = (
+    "Biblioteket är öppet för alla. Där kan du låna böcker gratis. "
+    "Du behöver ett lånekort. Du får kortet när du visar ditt id-kort. "
+    "Kortet kostar inget. Du kan låna böcker, tidningar och filmer. "
+    "På biblioteket finns datorer. Du kan skriva ut och läsa tidningar där. "
+    "Barn kan komma på sagostund. Sagostunden är varje onsdag. "
+    "Personalen hjälper dig. Fråga dem om du inte hittar en bok."
+)
+SV_STANDARD = (
+    "Stadsbibliotekets tjänsteutbud omfattar utöver utlåning av medier även datorarbetsplatser, "
+    "utskriftstjänster och ett omfattande evenemangsprogram, vars planering beaktar olika "
+    "användargruppers behov. För att erhålla ett lånekort ska kunden uppvisa en giltig "
+    "identitetshandling, och för minderåriga krävs vårdnadshavarens underskrivna samtycke. "
+    "Förseningsavgifter debiteras inte för barn- och ungdomslitteratur."
+)
+SV_ABOUT = (
+    "Lättläst svenska är en anpassad form av svenska där innehåll, ordförråd och meningsbyggnad "
+    "bearbetats för att underlätta läsförståelsen. Enligt uppskattningar behöver uppemot en fjärdedel "
+    "av den vuxna befolkningen lättlästa texter, bland annat personer med intellektuell "
+    "funktionsnedsättning, dyslexi eller annat modersmål. Kommunens kommunikationsavdelning har därför "
+    "inlett ett utvecklingsarbete där de mest centrala webbsidorna publiceras på lättläst svenska."
+)
+FI_PLAIN_NEWS = (
+    "Bussilippujen hinnat nousevat ensi vuonna. Lippu maksaa tammikuusta alkaen 20 senttiä enemmän. "
+    "Hinnat nousevat, koska polttoaine on kallista. Myös kuljettajien palkat ovat nousseet. "
+    "Kuukausilippu maksaa jatkossa 60 euroa. Lapset ja opiskelijat saavat lipun halvemmalla. "
+    "Eläkeläiset saavat myös alennusta. Uudet hinnat ovat netissä ja bussissa."
+)
+FI_CLEAR_STANDARD = (
+    "Asumistuen määrään vaikuttavat ruokakunnan kaikkien jäsenten tulot, asumismenot ja asunnon sijainti. "
+    "Hakemukseen on liitettävä vuokrasopimus sekä selvitys ruokakunnan bruttotuloista. "
+    "Tukea myönnetään tavallisesti vuodeksi kerrallaan, minkä jälkeen Kela tarkistaa oikeuden tukeen. "
+    "Olennaisista muutoksista tuloissa tai perhetilanteessa on ilmoitettava viipymättä."
+)
+SV_PLAIN_NEWS = (
+    "Bussbiljetten blir dyrare nästa år. En biljett kostar 20 öre mer från januari. "
+    "Priset går upp för att bensin är dyr. Chaufförerna får också mer i lön. "
+    "Ett månadskort kostar 60 euro. Barn och studenter får betala mindre. "
+    "Pensionärer får också rabatt. De nya priserna finns på nätet och i bussen."
+)
+SV_CLEAR_STANDARD = (
+    "Bostadsbidragets storlek påverkas av samtliga hushållsmedlemmars inkomster, boendekostnader och "
+    "bostadens belägenhet. Ansökan ska kompletteras med hyresavtal samt en redogörelse för hushållets "
+    "bruttoinkomster. Stödet beviljas vanligtvis för ett år i taget, varefter handläggaren omprövar rätten "
+    "till förmånen. Väsentliga förändringar i inkomster eller familjesituation ska anmälas utan dröjsmål."
+)
+EN_EASY = (
+    "The library is open to everyone. You can borrow books for free. You need a library card. "
+    "You get the card when you show your ID. The card is free. Staff can help you. Ask them for help."
+)
+IMMIGRANTS = {"immigrants": {"method": "rule", "matched": ["text:voit "], "score": 2.0}}
+
+
+@pytest.mark.parametrize("text", [FI_PLAIN, FI_PLAIN_NEWS, SV_PLAIN, SV_PLAIN_NEWS])
+def test_plain_finnish_and_swedish_read_as_plain_without_any_marker(text):
+    assert is_plain(text)
+
+
+@pytest.mark.parametrize(
+    "text", [FI_STANDARD, FI_CLEAR_STANDARD, FI_ABOUT, SV_STANDARD, SV_CLEAR_STANDARD, SV_ABOUT]
+)
+def test_standard_texts_on_the_same_topics_stay_standard(text):
+    assert not is_plain(text)
+
+
+def test_short_sentences_alone_do_not_make_clear_standard_language_plain():
+    # Under 11 words a sentence, but long words and uncommon vocabulary: selkeä yleiskieli, not selkokieli.
+    measure = readability(FI_CLEAR_STANDARD, "fi")
+    assert measure["sentence_words"] < 11
+    assert register(FI_CLEAR_STANDARD, "fi") is None
+
+
+def test_register_evidence_says_what_decided_and_is_json():
+    evidence = register(FI_PLAIN, "fi")
+    assert evidence["method"] == "register"
+    figures = evidence["readability"]
+    assert figures["language"] == "fi" and figures["score"] >= figures["threshold"]
+    assert {"sentence_words", "word_letters", "long_words", "rare_words", "words"} <= set(figures)
+    assert json.loads(json.dumps(evidence)) == evidence
+
+
+def test_the_words_selkokieli_and_lattlast_in_the_body_do_not_make_a_text_plain():
+    assert plain_language({"title": "Kaupunki uudistaa viestintäänsä"}, FI_ABOUT, "fi") == (0, None)
+    assert plain_language({"title": "Kommunen förnyar sin webb"}, SV_ABOUT, "sv") == (0, None)
+
+
+def test_a_body_marker_counts_when_the_body_reads_plainly():
+    flag, evidence = plain_language({"title": "Kirjasto"}, "Tämä teksti on selkosuomea. " + FI_PLAIN, "fi")
+    assert flag == 1 and evidence["method"] == "marker+register"
+    assert evidence["matched"] == {"text": "selkosuom"}
+    assert plain_language({"title": "Kirjasto"}, "Sivu on myös selkosuomeksi. " + FI_STANDARD, "fi")[0] == 0
+
+
+def test_a_marker_in_title_headings_or_alt_text_decides():
+    flag, evidence = plain_language({"title": "Kirjasto selkosuomeksi"}, FI_PLAIN_NEWS, "fi")
+    assert flag == 1 and evidence["method"] == "marker" and evidence["matched"] == {"title": "selkosuom"}
+    assert plain_language({"headings": "Lättläst | Biblioteket"}, SV_PLAIN, "sv")[0] == 1
+    assert plain_language({"images": "Selkotunnus /img/selkotunnus.png"}, "", "fi")[0] == 1
+    # The marker decides even where the register model would not have fired on its own.
+    assert plain_language({"title": "Selkoesite"}, "Kela auttaa. Tule käymään.", "fi")[0] == 1
+
+
+def test_a_marked_page_written_in_standard_prose_is_about_plain_language():
+    about = FI_ABOUT + " " + FI_STANDARD
+    assert plain_language({"title": "Selkokieli kaupungin palveluissa"}, about, "fi") == (0, None)
+
+
+def test_english_easy_read_works_through_markers_only():
+    assert register(EN_EASY, "en") is None
+    assert plain_language({"title": "Easy-to-read guide to the library"}, EN_EASY, "en")[0] == 1
+
+
+def test_word_lists_and_very_short_texts_are_not_judged():
+    word_list = "Kirja. Lehti. Kortti. Tietokone. Tulostin. Satutunti. Lapset. Aikuiset. " * 4
+    assert register(word_list, "fi") is None
+    assert register("Kirjasto on auki. Tule käymään.", "fi") is None
+
+
+def test_unmarked_material_needs_immigrant_audience_and_no_professional_one():
+    evidence = plain_register(FI_PLAIN, "fi", IMMIGRANTS)
+    assert evidence["method"] == "readability+audience" and evidence["matched"]["audience"] == ["text:voit "]
+    weak_teacher = {**IMMIGRANTS, "teachers": {"method": "rule", "matched": ["text:ryhmä"], "score": 0.3}}
+    assert plain_register(FI_PLAIN, "fi", weak_teacher)
+    for_teachers = {**IMMIGRANTS, "teachers": {"method": "rule", "matched": ["title:opettaj"], "score": 5.0}}
+    assert plain_register(FI_PLAIN, "fi", for_teachers) is None
+    assert plain_register(FI_PLAIN, "fi", {"immigrants": {"method": "default", "score": 0}}) is None
+    assert plain_register(FI_STANDARD, "fi", IMMIGRANTS) is None
+
+
+def test_common_word_lists_ship_with_the_package():
+    assert {"ja", "on", "voit"} <= common_words("fi")
+    assert {"och", "är", "du"} <= common_words("sv")
+    assert common_words("et") == frozenset()
