@@ -35,6 +35,7 @@ MAIN_CANDIDATES = (
     "//body",
 )
 CHROME_TAGS = ("header", "nav", "footer", "aside")
+FAST_WHEN_MARKED = True
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "form", "button", "select")
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -206,7 +207,10 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         content = _without(main, DROP_TAGS + CHROME_TAGS)
     h1 = _xpath(".//h1")(content) or _xpath("//h1")(tree)
     page.h1 = clean(h1[0].text_content()) if h1 else None
-    found = main_content(html, url) if isinstance(html, (str, bytes)) else None
+    marked = main.tag in ("main", "article") or main.get("role") == "main"
+    found = (
+        main_content(html, url, fast=FAST_WHEN_MARKED and marked) if isinstance(html, (str, bytes)) else None
+    )
     if found:
         page.text = found.text
         page.headings = found.headings if page.h1 in (None, *found.headings) else [page.h1, *found.headings]

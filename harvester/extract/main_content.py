@@ -33,10 +33,11 @@ class MainContent:
     headings: list[str]
 
 
-def main_content(html: str, url: str | None = None) -> MainContent | None:
+def main_content(html: str, url: str | None = None, fast: bool = False) -> MainContent | None:
     """The page's own text and headings, or None when nothing reads as content (a stub, a page of
     links, a page too short for the extractor to judge): the caller falls back to the page's
-    content wrapper."""
+    content wrapper. fast: skip the extractor's second opinions (readability, jusText), for a page
+    whose markup already marks its content."""
     if len(html) > MAX_HTML_CHARS:
         logger.info(
             "%s: %d characters, too long for the content extractor; the content wrapper is read",
@@ -49,6 +50,7 @@ def main_content(html: str, url: str | None = None) -> MainContent | None:
             html,
             url=url,
             favor_precision=True,
+            fast=fast,
             include_comments=False,
             include_tables=True,
             with_metadata=False,
