@@ -163,6 +163,7 @@ NOT_LATIN_SCRIPT = re.compile(
     "[\u0370-\u1dff\u1f00-\u1fff\u2d80-\u2ddf\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\ufb1d-\ufefc]"
 )
 UPPER = re.compile(r"[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0400-\u042F\u0490]+")
+LOWER = re.compile(r"[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u045F]+")
 UPPER_SAMPLE = 300  # characters of a chunk looked at to tell an ALL-CAPS text
 KANA = re.compile(r"[\u3040-\u30FF]+")
 FASTTEXT_WITHIN_SCRIPT = {"devanagari": {"hi", "ne", "mr"}, "bengali": {"bn", "as"}, "hebrew": {"he", "yi"}}
@@ -175,6 +176,8 @@ def _count(pattern: re.Pattern, text: str, end: int | None = None) -> int:
 
 
 def _is_upper(text: str) -> bool:
+    if _count(LOWER, text, 60) >= 20:  # the common case, decided cheaply
+        return False
     letters = _count(LETTER, text, UPPER_SAMPLE)
     return letters > 0 and _count(UPPER, text, UPPER_SAMPLE) > 0.6 * letters
 
@@ -306,20 +309,24 @@ def _chunks(text: str) -> list[str]:
     """Paragraph-sized pieces, so that a multilingual document shows several languages; a long
     document is sampled (beginning, middle, end) rather than read whole."""
     pieces: list[str] = []
-    buffer = ""
+    buffer: list[str] = []
+    size = 0
     for line in text.split("\n"):
         if len(line) >= PARAGRAPH_CHARS:  # a paragraph of its own (HTML blocks): judged on its own
             if buffer:
-                pieces.append(buffer)
-                buffer = ""
+                pieces.append("\n".join(buffer))
+                buffer, size = [], 0
             pieces.append(line)
             continue
-        buffer = f"{buffer}\n{line}" if buffer else line
-        if len(buffer) >= CHUNK_CHARS:
-            pieces.append(buffer)
-            buffer = ""
+        if not line.strip():
+            continue
+        buffer.append(line)
+        size += len(line) + 1
+        if size >= CHUNK_CHARS:
+            pieces.append("\n".join(buffer))
+            buffer, size = [], 0
     if buffer:
-        pieces.append(buffer)
+        pieces.append("\n".join(buffer))
     if len(pieces) > MAX_CHUNKS:
         step = len(pieces) / MAX_CHUNKS
         pieces = [pieces[int(i * step)] for i in range(MAX_CHUNKS)]
