@@ -278,3 +278,15 @@ def test_a_page_that_embeds_a_map_or_a_game_is_typed_by_it_when_its_words_name_n
     assert tag(page("Muistipeli", interactive="game-or-app"))["type"] == "game-or-app"
     assert tag(page("Asumisen opas", interactive="map"))["type"] == "guide"  # its title names it
     assert tag(page("Palvelut Kajaanissa"))["type"] == "info-page"
+
+
+def test_a_text_names_its_own_type_only_when_its_title_does_not():
+    from harvester.tagging.rules import pick_type
+
+    text = "Tämä esite kertoo, miten kirjastokortin saa ja mitä kirjastossa voi lainata."
+    assert pick_type({"title": "Kirjasto on kaikille", "text": text}, "guide")[0] == "brochure"
+    assert pick_type({"title": "Työkirja: kirjastossa", "text": text}, "guide")[0] == "workbook"
+    assert (
+        pick_type({"title": "Kirjasto on kaikille", "text": "Kirjastossa voi lainata."}, "guide")[0]
+        == "guide"
+    )

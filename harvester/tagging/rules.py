@@ -179,12 +179,14 @@ def self_description(text: str) -> str:
 def pick_type(fields: dict[str, str], default: str) -> tuple[str, dict]:
     """The one type of a material: the best keyword score in its title, link text, URL or its own
     words for itself; then headings and description; else the default of its kind."""
-    strong = {k: v for k, v in fields.items() if k in ("title", "link_text", "url")}
-    strong["self"] = self_description(fields.get("text") or "")
-    ranked = score("types", strong)
-    if ranked:
-        best = ranked[0]
-        return best.id, {"method": "rule", "matched": best.matched, "score": best.score}
+    for tier in (
+        {k: v for k, v in fields.items() if k in ("title", "link_text", "url")},
+        {"self": self_description(fields.get("text") or "")},  # below the title: a title names it best
+    ):
+        ranked = score("types", tier)
+        if ranked:
+            best = ranked[0]
+            return best.id, {"method": "rule", "matched": best.matched, "score": best.score}
     ranked = score("types", {k: v for k, v in fields.items() if k in ("headings", "description")})
     if ranked and ranked[0].score > 3:  # one weak hit (e.g. "how to" in a description) is not enough
         best = ranked[0]
