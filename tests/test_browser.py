@@ -88,7 +88,7 @@ def test_apply_a_phase_facet(page, site):
 
 def test_open_a_project_page_from_the_front_page(page, site):
     page.goto(site + "/")
-    page.click("a:has-text('Hyvä alku Länsirannikolla')")
+    page.click("a[href*='/hanke/']:has-text('Hyvä alku Länsirannikolla')")
     page.wait_for_selector("h1:has-text('Hyvä alku Länsirannikolla')")
     assert page.locator("ul.materials li").count() >= 5
     assert "Tavoitteet" in page.content()
