@@ -169,6 +169,20 @@ def plain(items: list[dict], show: bool, label: str) -> dict:
     return {key: f1(*value) for key, value in sorted(counts.items())}
 
 
+def register_figures(path: Path) -> dict:
+    """plain_language.is_plain (the register model on a body text alone) per language."""
+    from harvester.tagging.plain_language import is_plain
+
+    counts = defaultdict(lambda: [0, 0, 0])
+    for entry in map(json.loads, path.read_text(encoding="utf-8").splitlines()):
+        got, want = is_plain(entry["text"]), bool(entry["plain"])
+        for key in (entry["lang"], "all"):
+            counts[key][0] += got and want
+            counts[key][1] += got and not want
+            counts[key][2] += want and not got
+    return {key: f1(*value) for key, value in counts.items()}
+
+
 def own_plain_items() -> list[dict]:
     entries = []
     for path in sorted(EVAL.glob("materials-*.yml")) + sorted((EVAL / "heldout").glob("materials-*.yml")):
@@ -219,6 +233,7 @@ def main() -> None:
         for d in map(json.loads, (args.data / "plain.jsonl").read_text(encoding="utf-8").splitlines())
     ]
     real_plain = plain(real_plain_items, args.errors, "real")
+    register_alone = register_figures(args.data / "plain.jsonl")
     own_plain = plain(own_plain_items(), args.errors, "own")
 
     print(f"{'extraction (F1 / P / R, ms a page)':44} {'real pages':>26} {'own pages':>26}")
@@ -242,13 +257,12 @@ def main() -> None:
         print(
             f"    {lang:4} {accuracy:.3f} / {count:3d} | " + (f"{own[0]:.3f} / {own[1]:3d}" if own else "—")
         )
-    print("plain language (P / R / F1): real body texts | own materials")
+    print("plain language (P / R / F1): real body texts as the tagger judges them | the register model alone")
+    print("  (is_plain: no audience needed) | own materials")
     for key in ("fi", "sv", "all"):
-        real = real_plain.get(key, (0.0, 0.0, 0.0))
-        own = own_plain.get(key)
+        cells = [real_plain.get(key), register_alone.get(key), own_plain.get(key)]
         print(
-            f"  {key:4} {real[0]:.3f} / {real[1]:.3f} / {real[2]:.3f} | "
-            + (f"{own[0]:.3f} / {own[1]:.3f} / {own[2]:.3f}" if own else "—")
+            f"  {key:4} " + " | ".join(f"{c[0]:.3f} / {c[1]:.3f} / {c[2]:.3f}" if c else "—" for c in cells)
         )
     per = real_lang["per"]
     print(
@@ -256,7 +270,7 @@ def main() -> None:
         f"trafilatura_f1={real_extraction['trafilatura']['f1']:.3f} main_lang={real_lang['all']:.3f} "
         f"short={real_lang['short']:.3f} kmr={per.get('kmr', (0,))[0]:.3f} prs={per.get('prs', (0,))[0]:.3f} "
         f"am={per.get('am', (0,))[0]:.3f} plain_f1={real_plain['all'][2]:.3f} "
-        f"plain_p={real_plain['all'][0]:.3f} "
+        f"plain_p={real_plain['all'][0]:.3f} plain_register_f1={register_alone['all'][2]:.3f} "
         f"own_extraction_f1={own_extraction['ours']['f1']:.3f} "
         f"own_trafilatura_f1={own_extraction['trafilatura']['f1']:.3f} own_main_lang={own_lang['all']:.3f} "
         f"own_plain_f1={own_plain['all'][2]:.3f} discovery_p={found['p']:.3f} discovery_r={found['r']:.3f}"
