@@ -290,3 +290,24 @@ def test_a_text_names_its_own_type_only_when_its_title_does_not():
         pick_type({"title": "Kirjasto on kaikille", "text": "Kirjastossa voi lainata."}, "guide")[0]
         == "guide"
     )
+
+
+def test_an_operating_model_speaks_also_to_those_who_would_run_it():
+    from harvester.tagging.tagger import tag
+
+    model = {
+        "kind": "file",
+        "url": "https://hanke.example.fi/tiedostot/tuotekortti-kaveriohjaus.pdf",
+        "title": "Tuotekortti: Kaveriohjaus",
+        "text": (
+            "Kaveriohjauksessa vapaaehtoinen kaveri tukee juuri muuttanutta arjen asioinnissa. "
+            "Järjestö rekrytoi ja kouluttaa vapaaehtoiset, ja järjestön työntekijä ohjaa kaveripareja. "
+            "Vapaaehtoiset tapaavat toisiaan kuukausittain. Järjestöt voivat ottaa mallin käyttöön, ja sitä "
+            "voi soveltaa myös muussa vapaaehtoistyössä."
+        ),
+    }
+    tagged = tag(model)
+    assert tagged["type"] == "model"
+    assert tagged["audiences"] == ["decision-makers", "organisations"]
+    guide = tag({**model, "title": "Kaveriohjaajan opas", "url": "https://hanke.example.fi/opas.pdf"})
+    assert guide["type"] == "guide" and "decision-makers" not in guide["audiences"]

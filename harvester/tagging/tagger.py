@@ -12,6 +12,7 @@ from harvester.tagging.rules import (
     TYPE_PRIOR,
     pick_many,
     pick_type,
+    score,
 )
 
 DEFAULT_TYPE = {"page": "info-page", "embed": "video", "file": "guide"}
@@ -21,6 +22,11 @@ FORMAT_TYPE = {
     **dict.fromkeys(("mp3", "m4a", "wav", "ogg", "oga", "flac"), "audio"),
     **dict.fromkeys(("mp4", "webm", "mov", "avi", "mkv"), "video"),
 }
+# An operating model is written for those who develop services and for those who would run it:
+# the guidance workers, teachers, organisations or employers its text names.
+PRACTICE_TYPES = {"model"}
+PRACTITIONERS = ("guidance-professionals", "teachers", "organisations", "employers")
+MIN_PRACTITIONER_SCORE = 1.0
 EMBEDDED_TYPE = {"map": "service-map", "game-or-app": "game-or-app"}
 
 
@@ -98,6 +104,15 @@ def tag(item: dict, project: dict | None = None) -> dict:
             "plain language" if item["plain_language"] else f"language {main_language}",
         )
     item["audiences"], audience_evidence = pick_many("audiences", fields, audience_priors)
+    if item["type"] in PRACTICE_TYPES and len(item["audiences"]) == 1:
+        practitioner = next((s for s in score("audiences", fields) if s.id in PRACTITIONERS), None)
+        if practitioner and practitioner.score >= MIN_PRACTITIONER_SCORE:
+            item["audiences"].append(practitioner.id)
+            audience_evidence[practitioner.id] = {
+                "method": "rule",
+                "matched": [*practitioner.matched, f"prior:those who run a {item['type']}"],
+                "score": practitioner.score,
+            }
     if not item["audiences"]:
         item["audiences"] = ["immigrants"]
         audience_evidence = {"immigrants": {"method": "default", "matched": [], "score": 0}}
