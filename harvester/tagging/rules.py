@@ -57,7 +57,7 @@ class KeywordIndex:
     dict looked up by each word's prefixes, compound stems ('~') by substring, phrases by regex."""
 
     prefixes: dict[str, list[tuple[str, float, str]]]
-    longest: int
+    lengths: tuple[int, ...]  # the lengths of the word-start stems, shortest first
     inside: list[tuple[str, str, float, str]]
     phrases: list[tuple[re.Pattern, str, float, str]]
 
@@ -67,6 +67,7 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)  # words; file names split at undersco
 # ending, never the first part of a compound — "työkirja" is a book, not work, and "pelisäännöt" are
 # rules, not a game (Finnish and Swedish compounds name what they are by their last part).
 SHORT_STEM = 4
+WORD_TAIL = re.compile(r"[^\W_]*")  # the rest of a word after a matched stem
 ENDING = re.compile(
     r"(?:i?(?:n|t|a|ä|ta|tä|tta|ttä|na|nä|ksi|ssa|ssä|sta|stä|h[aeiouyäö]n|lla|llä|lta|ltä|lle|ne|ineen|"
     r"ja|jä|jen|en|ihin|ille|illa|illä|issa|issä|ista|istä))?(?:nsa|nsä|ni|si|mme|nne|an|än|en)?"
@@ -95,7 +96,7 @@ def _index(vocabulary: str, folded: bool = False) -> KeywordIndex:
                 inside.append((stem, term.id, weight, keyword))
             else:
                 prefixes.setdefault(stem, []).append((term.id, weight, keyword))
-    return KeywordIndex(prefixes, max((len(p) for p in prefixes), default=0), inside, phrases)
+    return KeywordIndex(prefixes, tuple(sorted({len(p) for p in prefixes})), inside, phrases)
 
 
 @lru_cache(maxsize=256)
@@ -125,16 +126,22 @@ def _field_hits(vocabulary: str, text: str, folded: bool = False) -> dict[tuple[
             chars[start:end] = " " * (end - start)
         text = "".join(chars)
     for word in _words(text):
-        for length in range(1, min(len(word), index.longest) + 1):
+        for length in index.lengths:
+            if length > len(word):
+                break
             entries = index.prefixes.get(word[:length], ())
             if entries and (length > SHORT_STEM or _ends_word(word, length)):
                 for entry in entries:
                     hits[entry] = hits.get(entry, 0) + 1
-        for stem, term_id, weight, keyword in index.inside:
-            at = word.find(stem)
-            if at >= 0 and (len(stem) > SHORT_STEM or _ends_word(word, at + len(stem))):
+    # Compound parts: each stem looked for in the whole field (one C-level scan a stem, not a word).
+    for stem, term_id, weight, keyword in index.inside:
+        at = text.find(stem)
+        while at >= 0:
+            end = at + len(stem)
+            if len(stem) > SHORT_STEM or ENDING.fullmatch(WORD_TAIL.match(text, end).group(0)):
                 key = (term_id, weight, keyword)
                 hits[key] = hits.get(key, 0) + 1
+            at = text.find(stem, WORD_TAIL.match(text, end).end())  # once a word, as before
     return hits
 
 
