@@ -199,11 +199,14 @@ def tag_rows_match_after_broken(db) -> bool:
 
 
 def test_an_older_catalogue_gets_the_facet_copy_filled(tmp_path, db):
+    """A catalogue from before the facet copy and before migrations (no _sqlite_migrations) is
+    brought to the current schema by the migrations when it is opened."""
     harvest(db, None, [material(1), material(2)])
     for table in (FACET_TABLE, TAG_TABLE):
         db.execute(f"drop table {table}")
         for name in ("ai", "ad", "au"):
             db.execute(f"drop trigger {table}_{name}")
+    db.execute("drop table _sqlite_migrations")
     db.conn.commit()
     db.close()
     reopened = open_catalog(tmp_path / "catalog.db")
