@@ -27,7 +27,6 @@ sys.path.insert(0, str(REPO))
 from cli_run import run_cli  # noqa: E402
 
 from harvester.catalog import open_catalog, publish_run, sync_registry  # noqa: E402
-from harvester.cli import datasette_command  # noqa: E402
 from harvester.registry import Source, load_projects  # noqa: E402
 from harvester.urls import material_id  # noqa: E402
 
@@ -145,8 +144,8 @@ def measure(n: int, folder: Path, rounds: int) -> dict:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(datasette_command(str(db), "127.0.0.1", port), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, cwd=REPO)  # fmt: skip
+    serve = [sys.executable, "-m", "harvester.cli", "serve", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(serve, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:

@@ -1,12 +1,14 @@
-"""Command line: `aineistopankki harvest | serve | demo`."""
+"""Command line: `aineistopankki harvest | validate | check-links | export | serve | demo`.
+
+A thin wrapper: each command parses its options and calls the library (harvester.catalog,
+harvester.validate, harvester.linkcheck, harvester.export); policy and SQL live there.
+"""
 
 from __future__ import annotations
 
 import argparse
 import gc
 import logging
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -91,10 +93,10 @@ def harvest(args) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from harvester.catalog import (
-        finish_run,
         open_catalog,
         previous_tags,
         publish_run,
+        settle_run,
         start_run,
         sync_registry,
     )
@@ -151,20 +153,9 @@ def harvest(args) -> int:
             {"source_id": source_id, "items": [], "report": {"status": "failed", "errors": [error]}}
         )
     publish_run(db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials))
-    rows = list(db.query("select * from harvest_run_sources where run_id = ? order by source_id", [run_id]))
-    failed = [r for r in rows if r["status"] == "failed"]
-    if len(failed) == len(sources):
-        status = "failed"
-    elif failed or any(r["status"] in ("partial", "suspect") for r in rows):
-        status = "partial"
-    else:
-        status = "ok"
-    message = "; ".join(
-        [f"{r['source_id']}: nothing could be fetched" for r in failed]
-        + [f"{r['source_id']}: {r['message']}" for r in rows if r["status"] == "suspect"]
-    )
-    run = finish_run(db, run_id, status, message)
+    run, rows = settle_run(db, run_id, len(sources))
     db.close()
+    status, message = run["status"], run["message"]
     print(
         f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
         f"from {len(sources)} sources, {run['pages_fetched']} responses "
@@ -188,9 +179,7 @@ def validate(args) -> int:
 
     if no_catalogue("validate", args.db):
         return EXIT_CANNOT_RUN
-    minimums = {
-        name: getattr(args, f"min_{name}") for name in FIELDS if getattr(args, f"min_{name}") is not None
-    }
+    minimums = {name: getattr(args, f"min_{name}") for name in FIELDS}
     db = open_catalog(args.db)
     reports = check(db, minimums)
     db.close()
@@ -203,28 +192,21 @@ def validate(args) -> int:
 
 
 def check_links_command(args) -> int:
-    from harvester.catalog import open_catalog
-    from harvester.clock import utcnow as now
+    from harvester.catalog import open_catalog, record_link_checks
+    from harvester.catalog.queries import link_targets
     from harvester.linkcheck import check_links
 
     if no_catalogue("check-links", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
-    where, params = "status = 'active'", []
-    if args.source:
-        where += f" and source_id in ({','.join('?' * len(args.source))})"
-        params = list(args.source)
-    rows = list(db.query(f"select id, url from materials where {where} and url like 'http%'", params))
     results = check_links(
-        rows, timeout=args.timeout, cdx=args.cdx, wayback=args.wayback_url, workers=args.workers
+        link_targets(db, args.source),
+        timeout=args.timeout,
+        cdx=args.cdx,
+        wayback=args.wayback_url,
+        workers=args.workers,
     )
-    checked_at = now()
-    with db.atomic():
-        for r in results:
-            update = {"link_status": r.status, "link_error": r.error, "link_checked_at": checked_at}
-            if r.archived_url:
-                update["archived_url"] = r.archived_url
-            db["materials"].update(r.id, update)
+    record_link_checks(db, results)
     db.close()
     dead = [r for r in results if r.dead]
     archived = [r for r in dead if r.archived_url]
@@ -238,13 +220,13 @@ def check_links_command(args) -> int:
 
 
 def export_command(args) -> int:
-    from harvester.catalog import active_materials, open_catalog, projects_by_id
+    from harvester.catalog import export_rows, open_catalog, projects_by_id
     from harvester.export.aoe import export_records, to_csv, to_json
 
     if no_catalogue("export", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
-    rows = active_materials(db, project=args.project, phase=args.phase)
+    rows = export_rows(db, project=args.project, phase=args.phase)
     records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
     db.close()
     text = to_json(records) if args.format == "aoe-json" else to_csv(records)
@@ -257,39 +239,20 @@ def export_command(args) -> int:
     return 0
 
 
-def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
-    datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
-    command = [
-        datasette,
-        "serve",
-        db,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--metadata",
-        str(REPO_DIR / "metadata.yml"),
-    ]
-    for option, folder in (
-        ("--template-dir", "templates"),
-        ("--plugins-dir", "plugins"),
-        ("--static", "static"),
-    ):
-        path = REPO_DIR / "datasette" / folder
-        if path.is_dir() and any(path.iterdir()):
-            command += [option, f"static:{path}" if option == "--static" else str(path)]
-    command += ["--setting", "sql_time_limit_ms", "3000", "--setting", "default_page_size", "50"]
-    command += ["--setting", "truncate_cells_html", "160"]  # extracted text and evidence are long
-    command += ["--setting", "suggest_facets", "off"]  # suggestions cost seconds on a large catalogue
-    command += ["--setting", "facet_time_limit_ms", "1000"]
-    return command + (extra or [])
-
-
 def serve(args) -> int:
+    from harvester import web
+    from harvester.catalog import open_catalog
+
     if no_catalogue("serve", args.db):
         return EXIT_CANNOT_RUN
+    open_catalog(args.db).close()  # an older catalogue is migrated before Datasette reads it
+    if args.get:  # a soundness check: one page, printed; exit 1 unless it answered 200
+        status, text = web.get(args.db, args.get)
+        print(text)
+        return 0 if status == 200 else 1
     print(f"Serving the catalogue on http://{args.host}:{args.port}/", flush=True)
-    return subprocess.call(datasette_command(str(args.db), args.host, args.port))
+    web.serve(args.db, args.host, args.port)
+    return 0
 
 
 def demo(args) -> int:
@@ -308,13 +271,17 @@ def demo(args) -> int:
     if code != 0 or args.no_serve:
         web.stop()
         return code
-    try:
-        return serve(args)
+    try:  # in a process of its own: the harvest's reactor and worker are done with by then
+        serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
+        return subprocess.call([sys.executable, "-m", "harvester.cli", *serve_command])
     finally:
         web.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
+    from harvester.catalog.publish import GONE_AFTER
+    from harvester.validate import FIELDS
+
     parser = argparse.ArgumentParser(
         prog="aineistopankki", description="Aineistopankki: harvest, catalogue, serve."
     )
@@ -327,8 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(
             "--gone-after",
             type=int,
-            default=3,
-            help="consecutive harvests a material may be missing before it is gone",
+            default=GONE_AFTER,
+            help=f"consecutive harvests a material may be missing before it is gone (default {GONE_AFTER})",
         )
         p.add_argument(
             "--curation",
@@ -358,9 +325,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="per-source counts and field coverage; exit 1 below the minimums")
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    for name in ("title", "languages", "type", "phases", "audiences", "licence"):
+    for name, (_, minimum) in FIELDS.items():
         p.add_argument(
-            f"--min-{name}", type=float, default=None, help=f"minimum share of materials with {name}"
+            f"--min-{name}",
+            type=float,
+            default=minimum,
+            help=f"minimum share of materials with {name} (default {minimum})",
         )
     p.set_defaults(func=validate)
 
@@ -388,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--get", metavar="PATH", help="print one page instead of serving (exit 1 unless 200)")
     p.set_defaults(func=serve)
 
     p = sub.add_parser("demo", help="serve the demo web, harvest it, serve the catalogue")

@@ -9,23 +9,15 @@ import re
 from collections import Counter
 
 import pytest
-import yaml
-from datasette.app import Datasette
-from helpers import REPO
 
 pytestmark = pytest.mark.e2e
 
 
-def catalogue_app(db, settings: dict | None = None) -> Datasette:
-    """Datasette over a catalogue as the product serves it: metadata.yml, plugins, templates."""
-    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    return Datasette(
-        [str(db)],
-        metadata=metadata,
-        settings=settings,
-        plugins_dir=str(REPO / "datasette" / "plugins"),
-        template_dir=str(REPO / "datasette" / "templates"),
-    )
+def catalogue_app(db, settings: dict | None = None):
+    """Datasette over a catalogue as the product serves it: the configuration directory datasette/."""
+    from harvester.web import build
+
+    return build(db, settings)
 
 
 @pytest.fixture(scope="module")

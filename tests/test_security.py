@@ -6,9 +6,7 @@ import asyncio
 import sqlite3
 
 import pytest
-import yaml
-from datasette.app import Datasette
-from helpers import REPO, run_cli
+from helpers import run_cli
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
@@ -80,8 +78,9 @@ def datasette(tmp_path_factory):
     }
     publish_run(catalog, None, [{"source_id": "s", "items": [item], "report": {}}])
     catalog.close()
-    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    return Datasette([str(db)], metadata=metadata, plugins_dir=str(REPO / "datasette" / "plugins"))
+    from harvester.web import build
+
+    return build(db)
 
 
 def get(ds, path):
