@@ -6,7 +6,10 @@ from __future__ import annotations
 from datasette.utils.asgi import Response
 
 from datasette import hookimpl
+from harvester.catalog.queries import export_rows, projects_by_id
+from harvester.catalog.queries import readiness as read_readiness
 from harvester.export.aoe import export_records, to_csv, to_json
+from harvester.web import catalogue_name
 
 MATERIAL_COLUMNS_NEEDED = {"id"}
 
@@ -16,16 +19,14 @@ def _can_render(columns, table):
 
 
 async def _records(datasette, database, rows, ready_only=False):
-    db = datasette.get_database(database)
     ids = [row["id"] for row in rows]
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
-    materials = [dict(r) for r in (await db.execute(
-        f"select * from materials where status = 'active' and id in ({marks}) order by id", ids
-    )).rows]  # fmt: skip
-    projects = {r["id"]: dict(r) for r in (await db.execute("select * from projects")).rows}
-    return export_records(materials, projects, ready_only=ready_only)
+
+    def build(conn):
+        return export_records(export_rows(conn, ids=ids), projects_by_id(conn), ready_only=ready_only)
+
+    return await datasette.get_database(database).execute_fn(build)
 
 
 async def render_aoe_json(datasette, database, rows, request):
@@ -51,15 +52,11 @@ def register_output_renderer(datasette):
 
 
 async def readiness(datasette, request):
-    database = request.url_vars.get("database") or "catalog"
-    db = datasette.get_database(database)
-    rows = [dict(r) for r in (await db.execute("select id from materials where status = 'active'")).rows]
-    records = await _records(datasette, database, rows)
-    in_aoe = [r for r in records if r["aineistopankki"].get("inAoe")]
-    blocked = sorted(
-        (r for r in records if not r["aoeReady"] and not r["aineistopankki"].get("inAoe")),
-        key=lambda r: (r["aoeProblems"], _title(r)),
-    )
+    """From the verdicts the catalogue keeps (harvester/catalog/readiness.py): SQL, not one AOE
+    record built per material on each request."""
+    database = catalogue_name()
+    found = await datasette.get_database(database).execute_fn(lambda conn: read_readiness(conn))
+    records, blocked, in_aoe = found["records"], found["blocked"], found["in_aoe"]
     if request.url_vars.get("format") == "json":
         return Response.json(
             [
@@ -81,7 +78,7 @@ async def readiness(datasette, request):
                 "records": records,
                 "blocked": blocked,
                 "in_aoe": in_aoe,
-                "ready": sum(1 for r in records if r["aoeReady"]),
+                "ready": found["ready"],
             },
             request=request,
         )
@@ -94,4 +91,4 @@ def _title(record) -> str:
 
 @hookimpl
 def register_routes():
-    return [(r"^/(?P<database>[^/]+)/-/aoe-readiness(\.(?P<format>json))?$", readiness)]
+    return [(rf"^/{catalogue_name()}/-/aoe-readiness(\.(?P<format>json))?$", readiness)]

@@ -61,6 +61,9 @@ MATERIAL_COLUMNS = {
     "link_status": int,  # last link check: HTTP status, 0 when unreachable
     "link_error": str,
     "link_checked_at": str,
+    "aoe_work": str,  # the AOE record (work) this material is a link of: its first material's id
+    "aoe_problems": str,  # JSON list: why AOE would refuse that record ([] = ready)
+    "aoe_rules": str,  # the AOE rules the verdict was reached under (harvester.export.aoe.RULES)
 }
 
 # Filled from the EURA2014 register (spider: eura) for the projects with an EURA code.

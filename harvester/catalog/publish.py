@@ -13,6 +13,7 @@ import time
 import sqlite_utils
 
 from harvester.catalog.columns import JSON_LIST_COLUMNS, MATERIAL_COLUMNS
+from harvester.catalog.readiness import refresh_verdicts
 from harvester.clock import utcnow
 from harvester.urls import canonicalize
 from harvester.works import assign_works
@@ -75,6 +76,7 @@ def publish_run(
     }  # fmt: skip
     # Fault injection for the kill test: a pause between sources inside the transaction.
     pause = float(os.environ.get("AINEISTOPANKKI_FAULT_PUBLISH_PAUSE", "0") or 0)
+    started = utcnow()
     with db.atomic():
         for result in results:
             counts[result["source_id"]] = _store_source(db, run_id, result, gone_after, shrink_threshold)
@@ -103,6 +105,8 @@ def publish_run(
                 "update materials set status = 'gone', updated_at = ? where url = ? and status = 'active'",
                 [utcnow(), url],
             )
+        published = [source for source, count in counts.items() if count["status"] != "failed"]
+        refresh_verdicts(db, published, started)  # after the marks and exclusions they depend on
     return counts
 
 

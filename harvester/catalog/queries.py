@@ -13,7 +13,7 @@ import sqlite3
 
 import sqlite_utils
 
-from harvester.catalog.columns import TAG_TABLE
+from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE
 from harvester.catalog.schema import DATESTAMP
 
 # What an AOE record (harvester/export/aoe.py) and an OAI-PMH record read from a material.
@@ -184,3 +184,187 @@ def source_coverage(db: Connection, filled: dict[str, str]) -> list[dict]:
         f" sum(status = 'gone') as gone{sums} from materials group by source_id) m on m.source_id = s.id"
         " order by s.id",
     )
+
+
+# --- the catalogue's own web pages (datasette/plugins) ------------------------------------------
+# Counts read the narrow tables (material_facets, material_tags), never the wide rows with their
+# extracted text: the front page and the dashboard stay fast at any size (bench/catalogue_scale.py).
+
+
+def tag_counts(db: Connection, vocabulary: str) -> list[dict]:
+    """(id, n): active materials by the values of a tag list (languages, phases, audiences)."""
+    return rows(
+        db,
+        f"select t.value as id, count(*) as n from {TAG_TABLE} t join {FACET_TABLE} f"
+        " on f.material_rowid = t.material_rowid where t.vocabulary = ? and f.status = 'active'"
+        " group by t.value order by n desc",
+        [vocabulary],
+    )
+
+
+def _column_counts_sql(column: str) -> str:
+    return (
+        f"select {column} as id, count(*) as n from {FACET_TABLE} where status = 'active' group by {column}"
+    )
+
+
+def column_counts(db: Connection, column: str) -> list[dict]:
+    """(id, n): active materials by a column of the narrow copy (type, project_id)."""
+    return rows(db, _column_counts_sql(column) + " order by n desc")
+
+
+def front_page(db: Connection) -> dict:
+    """Everything the front page shows: totals, entry points with counts, projects, the newest."""
+    return {
+        "total": value(db, "select count(*) from materials where status = 'active'"),
+        "phases": tag_counts(db, "phases"),
+        "audiences": tag_counts(db, "audiences"),
+        "languages": tag_counts(db, "languages"),
+        "types": column_counts(db, "type"),
+        "projects": rows(
+            db,
+            "select p.id, p.name_fi, p.round, coalesce(c.n, 0) as n from projects p left join"
+            f" ({_column_counts_sql('project_id')}) c on c.id = p.id order by p.round, p.name_fi",
+        ),
+        "newest": rows(
+            db,
+            "select id, title, type, languages from materials where status = 'active'"
+            " order by first_seen desc, title limit 8",
+        ),
+    }
+
+
+def project_page(db: Connection, project_id: str) -> dict | None:
+    """A pilot project with its active materials and its sources; None when there is no such project."""
+    found = rows(db, "select * from projects where id = ?", [project_id])
+    if not found:
+        return None
+    project = found[0]
+    for key in ("partners", "places", "phases"):
+        project[key] = json.loads(project.get(key) or "[]")
+    materials = rows(
+        db,
+        "select id, title, type, languages, phases, audiences, format, plain_language, url from materials"
+        " where project_id = ? and status = 'active' order by type, title",
+        [project_id],
+    )
+    sources = rows(db, "select id, name, start_urls from sources where project_id = ?", [project_id])
+    return {"project": project, "materials": materials, "sources": sources}
+
+
+def material_page(db: Connection, material_id: str) -> dict | None:
+    """A material with its tag evidence, its versions in other languages, its project and the URLs it
+    was found at; None when there is no such material."""
+    found = rows(db, "select * from materials where id = ?", [material_id])
+    if not found:
+        return None
+    material = found[0]
+    alternates = json.loads(material.get("alternates") or "[]")
+    versions = rows(  # the same work in other languages
+        db,
+        "select id, title, languages from materials where id != ? and status = 'active'"
+        " and ((work_id is not null and work_id = ?) or url in (select value from json_each(?)))"
+        " order by title",
+        [material["id"], material.get("work_id"), json.dumps(alternates)],
+    )
+    project = rows(db, "select id, name_fi from projects where id = ?", [material.get("project_id")])
+    locations = rows(
+        db,
+        "select url, first_seen, last_seen from material_locations where material_id = ?",
+        [material["id"]],
+    )
+    return {
+        "m": material,
+        "evidence": sorted(json.loads(material.get("tag_evidence") or "{}").items()),
+        "versions": versions,
+        "project": project[0] if project else None,
+        "locations": locations,
+    }
+
+
+def dashboard(db: Connection) -> dict:
+    """The dashboard's counts by tag, type and project, and the latest harvest runs."""
+    return {
+        "languages": tag_counts(db, "languages"),
+        "phases": tag_counts(db, "phases"),
+        "audiences": tag_counts(db, "audiences"),
+        "types": column_counts(db, "type"),
+        "projects": rows(
+            db,
+            f"select coalesce(p.name_fi, '(ohjelma)') as id, c.n from ({_column_counts_sql('project_id')}) c"
+            " left join projects p on p.id = c.id order by c.n desc",
+        ),
+        "runs": rows(
+            db,
+            "select id, started_at, status, materials, new_materials, gone_materials, errors"
+            " from harvest_runs order by id desc limit 12",
+        ),
+    }
+
+
+def search_ranked(db: Connection, index: str, match: str, filters: dict[str, str], limit: int) -> list[int]:
+    """Rowids of the active materials matching `match` in the full-text `index` (materials_fts or
+    materials_trigram) under the tag and type filters, best first (bm25). Reads only the index and
+    the narrow copy: the wide rows are read for the few results shown (search_rows)."""
+    if index not in ("materials_fts", "materials_trigram"):
+        raise ValueError(f"not a full-text index of the catalogue: {index}")
+    where, params = ["f.status = 'active'"], [match]
+    for column in TAG_COLUMNS:
+        if filters.get(column):
+            where.append(f"exists (select 1 from json_each(f.{column}) where value = ?)")
+            params.append(filters[column])
+    if filters.get("type"):
+        where.append("f.type = ?")
+        params.append(filters["type"])
+    found = rows(
+        db,
+        f"select {index}.rowid as rid from {index} join {FACET_TABLE} f on f.material_rowid = {index}.rowid"
+        f" where {index} match ? and {' and '.join(where)} order by bm25({index}) limit ?",
+        [*params, limit],
+    )
+    return [row["rid"] for row in found]
+
+
+def search_rows(db: Connection, rowids: list[int]) -> list[dict]:
+    """The shown columns and the searched text of the materials with these rowids, in that order."""
+    found = rows(
+        db,
+        "select rowid as rid, id, title, type, languages, phases, url, plain_language, description, text,"
+        " link_texts from materials where rowid in (select value from json_each(?))",
+        [json.dumps(rowids)],
+    )
+    by_rowid = {row.pop("rid"): row for row in found}
+    return [by_rowid[rid] for rid in rowids if rid in by_rowid]  # one removed since: left out
+
+
+# --- AOE readiness ---------------------------------------------------------------------------------
+
+
+def readiness(db: Connection, blocked_limit: int | None = 500) -> dict:
+    """The AOE readiness of the active materials from the stored verdicts (readiness.py), shaped as
+    AOE records are where the page reads them: how many works, how many ready, those already in AOE,
+    and the works still blocked (problems first, then title; at most `blocked_limit`)."""
+    works = rows(
+        db,
+        "select aoe_work, json_group_array(id) as ids,"
+        " json_group_array(distinct json_extract(languages, '$[0]')) as languages, min(title) as name,"
+        " max(in_aoe) as in_aoe, max(aoe_problems) as problems from materials"
+        " where status = 'active' and aoe_work is not null group by aoe_work order by problems, name",
+    )
+    records = [
+        {
+            "name": {"fi": w["name"], "sv": "", "en": ""},
+            "aoeReady": w["problems"] == "[]",
+            "aoeProblems": json.loads(w["problems"]),
+            "links": [{"language": lang} for lang in json.loads(w["languages"]) if lang],
+            "aineistopankki": {"ids": sorted(json.loads(w["ids"])), "inAoe": w["in_aoe"]},
+        }
+        for w in works
+    ]
+    blocked = [r for r in records if not r["aoeReady"] and not r["aineistopankki"]["inAoe"]]
+    return {
+        "records": records,
+        "ready": sum(r["aoeReady"] for r in records),
+        "in_aoe": [r for r in records if r["aineistopankki"]["inAoe"]],
+        "blocked": blocked[:blocked_limit] if blocked_limit else blocked,
+    }

@@ -169,3 +169,15 @@ def _oai_datestamp_index(db: sqlite_utils.Database) -> None:
     SQLite read one page from it instead of sorting every material (bench/catalogue_scale.py)."""
     db.execute(f"CREATE INDEX IF NOT EXISTS idx_materials_datestamp ON materials ({DATESTAMP}, id)")
     db["meta"].upsert({"key": "schema_version", "value": "2"}, pk="key")
+
+
+@MIGRATIONS(name="0003_aoe_verdicts")
+def _aoe_verdicts(db: sqlite_utils.Database) -> None:
+    """Each material keeps its work's AOE verdict (harvester/catalog/readiness.py), written when it
+    is published, so that the readiness page counts and lists in SQL instead of building every AOE
+    record on each request (~0.4 ms a record: 40 s at 100,000 materials)."""
+    for column in ("aoe_work", "aoe_problems", "aoe_rules"):
+        if column not in db["materials"].columns_dict:
+            db["materials"].add_column(column, str)
+    db["materials"].create_index(["status", "aoe_work"], if_not_exists=True)
+    db["meta"].upsert({"key": "schema_version", "value": "3"}, pk="key")

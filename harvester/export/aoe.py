@@ -12,6 +12,7 @@ Reads plain catalogue rows (dicts); knows nothing of Scrapy.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -21,10 +22,12 @@ from pathlib import Path
 
 from harvester import yamlload
 from harvester.tagging.vocabulary import load
+from harvester.works import Groups
 
 HERE = Path(__file__).parent
 CODES_DIR = HERE / "aoe_codes"
 MAPPINGS_FILE = HERE / "aoe_mappings.yml"
+VOCAB_DIR = HERE.parent / "tagging" / "vocab"
 NAME_MAX = 255
 DESCRIPTION_MAX = 2000
 TIME_REQUIRED_MAX = 50
@@ -82,8 +85,28 @@ def licence_codes() -> frozenset[str]:
 
 
 @cache
+def rules_version() -> str:
+    """A fingerprint of what AOE verdicts depend on besides the material (mappings, code lists,
+    vocabulary labels), so that stored verdicts are recomputed when it changes."""
+    digest = hashlib.sha1()
+    for path in [MAPPINGS_FILE, *sorted(CODES_DIR.iterdir()), *sorted(VOCAB_DIR.glob("*.yml"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@cache
 def mappings() -> dict:
     return yamlload.safe_load(MAPPINGS_FILE.read_text(encoding="utf-8"))
+
+
+class UnknownType(ValueError):
+    """A material whose type the types vocabulary does not know (a catalogue written by an older
+    vocabulary, or a hand edit): its AOE record cannot be built."""
+
+
+@cache
+def type_labels() -> dict[str, str]:
+    return {t.id: t.label["fi"] for t in load("types")}
 
 
 def slug_key(value: str) -> str:
@@ -115,27 +138,20 @@ def group_works(rows: list[dict]) -> list[list[dict]]:
     """Language versions of one material form one work: by the catalogue's work_id (hreflang, file-name
     language suffixes, parallel language paths), and by hreflang among rows that have none."""
     by_url = {row["url"]: row for row in rows}
-    parent = {row["url"]: row["url"] for row in rows}
+    groups = Groups(by_url)
     first_of_work: dict[str, str] = {}
     for row in rows:
         if row.get("work_id"):
             first_of_work.setdefault(row["work_id"], row["url"])
-
-    def find(url: str) -> str:
-        while parent[url] != url:
-            parent[url] = parent[parent[url]]
-            url = parent[url]
-        return url
-
     for row in rows:
         for other in _json_list(row.get("alternates")):
             if other in by_url:
-                parent[find(other)] = find(row["url"])
+                groups.join(other, row["url"])
         if row.get("work_id"):
-            parent[find(row["url"])] = find(first_of_work[row["work_id"]])
+            groups.join(row["url"], first_of_work[row["work_id"]])
     works: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        works[find(row["url"])].append(row)
+        works[groups.find(row["url"])].append(row)
     ordered = []
     for members in works.values():
         members.sort(
@@ -174,7 +190,9 @@ def record(work: list[dict], project: dict | None) -> dict:
         key = f"//www.yso.fi/onto/yso/{keyword['yso']}" if keyword.get("yso") else slug_key(keyword["value"])
         if {"key": key, "value": keyword["value"]} not in keyword_objects:
             keyword_objects.append({"key": key, "value": keyword["value"]})
-    type_label = next(t.label["fi"] for t in load("types") if t.id == kind)
+    type_label = type_labels().get(kind)
+    if type_label is None:
+        raise UnknownType(f"material {first['id']}: type {kind!r} is not in the types vocabulary")
     keyword_objects.append({"key": slug_key(type_label), "value": type_label.lower()})
 
     levels = [key for phase in phases for key in maps["educationalLevels"].get(phase, [])] or list(
