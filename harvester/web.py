@@ -61,3 +61,13 @@ def serve(db_path: str | Path, host: str, port: int) -> None:
     datasette = build(db_path)
     asyncio.run(datasette.invoke_startup())
     uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
+
+
+def catalogue(datasette):
+    """The catalogue's Database in a running Datasette."""
+    return datasette.get_database(catalogue_name())
+
+
+async def read(datasette, query, *args):
+    """One of harvester.catalog.queries run on the catalogue in Datasette's read thread."""
+    return await catalogue(datasette).execute_fn(lambda conn: query(conn, *args))

@@ -13,6 +13,7 @@ from datasette.utils.asgi import Response
 from datasette import hookimpl
 from harvester.catalog.queries import OaiStore
 from harvester.export.oaipmh import LRMI_XSD, LRMI_XSD_PATH, Repository, respond, utcnow
+from harvester.web import catalogue
 
 
 async def oai(datasette, request):
@@ -21,14 +22,13 @@ async def oai(datasette, request):
         name=config.get("repository_name", "Aineistopankki"),
         admin_email=config.get("admin_email", "aineistopankki@example.invalid"),
     )
-    database = config.get("database") or next(iter(datasette.databases.keys() - {"_internal"}))
     if request.method == "POST":
         body = (await request.post_body()).decode("utf-8", "replace")
         args = parse_qs(body, keep_blank_values=True)
     else:
         args = parse_qs(request.query_string, keep_blank_values=True)
     base_url = datasette.absolute_url(request, "/oai")
-    xml = await datasette.get_database(database).execute_fn(
+    xml = await catalogue(datasette).execute_fn(
         lambda conn: respond(args, OaiStore(conn), base_url, repository, utcnow())
     )
     return Response(xml, content_type="text/xml; charset=utf-8")

@@ -45,6 +45,12 @@ def ids(name: str) -> list[str]:
     return [t.id for t in load(name)]
 
 
+@cache
+def label_map(name: str, lang: str = "fi") -> dict[str, str]:
+    """id -> label in one language (fi, sv, en): what people see instead of the ids."""
+    return {t.id: t.label[lang] for t in load(name)}
+
+
 def labels(name: str) -> list[dict]:
     """Rows for the catalogue's vocabulary tables."""
     return [
