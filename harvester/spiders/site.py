@@ -64,6 +64,14 @@ LANGUAGE_ROOTS = {
 }
 
 
+def page_hash(page) -> str:
+    """The hash of what the tagger reads from a page (title, description, headings, image texts and
+    text), so that a page whose description or images changed counts as changed."""
+    parts = [page.title or "", page.description or "", "|".join(page.headings or []),
+             "|".join(page.images or []), page.text or ""]  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
 class SiteSpider(scrapy.Spider):
     name = "site"
 
@@ -222,7 +230,7 @@ class SiteSpider(scrapy.Spider):
             format="html",
             content_type=content_type.split(";")[0] or "text/html",
             size_bytes=len(response.body),
-            content_hash=hashlib.sha256(page.text.encode("utf-8")).hexdigest(),
+            content_hash=page_hash(page),
             referrer=response.meta.get("referrer"),
             link_texts=self._link_texts(canonical, response),
             fetched_at=now(),
