@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from harvester.registry import RegistryError, load_projects, load_sources
+from harvester.tagging.vocabulary import ids as vocabulary_ids
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 EXIT_CANNOT_RUN = 2
@@ -350,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--out", default="-", help="output file (default: standard output)")
     p.add_argument("--project", help="only this project's materials")
-    p.add_argument("--phase", choices=["initial", "integration-training", "transition", "employment"])
+    p.add_argument("--phase", choices=vocabulary_ids("phases"), help="only materials of this phase")
     p.add_argument("--ready-only", action="store_true", help="only records AOE would accept for publishing")
     p.set_defaults(func=export_command)
 

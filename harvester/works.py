@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-LANGUAGE_WORDS = (
-    "fi|fin|suomi|finnish|sv|se|swe|svenska|ruotsi|swedish|en|eng|english|englanti|ar|ara|arabia|arabic|"
-    "so|som|somali|ru|rus|venaja|russian|fa|fas|per|persia|farsi|dari|ti|tir|tigrinja|tigrinya|ckb|ku|kurdi|"
-    "sorani|et|est|viro|uk|ukr|ukraina|tr|turkki|es|espanja|fr|ranska|selko|selkosuomi|plain|lattlast"
-)
+from harvester.tagging.vocabulary import language_words
+
+LANGUAGE_WORDS = "|".join(re.escape(word) for word in language_words())  # vocab/languages.yml
 FILE_SUFFIX = re.compile(rf"^(?P<base>.+?)[-_.](?:{LANGUAGE_WORDS})$", re.I)
 PATH_LANGUAGE = re.compile(rf"^(?:{LANGUAGE_WORDS})$", re.I)
 

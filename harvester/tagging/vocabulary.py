@@ -28,12 +28,17 @@ def _compile(keyword: str) -> re.Pattern:
 
 
 @cache
-def load(name: str) -> tuple[Term, ...]:
+def entries(name: str) -> tuple[dict, ...]:
+    """A vocabulary's entries as written in vocab/<name>.yml."""
     if name not in VOCABULARIES:
         raise KeyError(f"unknown vocabulary {name!r}")
-    entries = yamlload.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8"))
+    return tuple(yamlload.safe_load((VOCAB_DIR / f"{name}.yml").read_text(encoding="utf-8")))
+
+
+@cache
+def load(name: str) -> tuple[Term, ...]:
     terms = []
-    for entry in entries:
+    for entry in entries(name):
         patterns = []
         for weight, keywords in (entry.get("keywords") or {}).items():
             patterns.extend((_compile(str(k)), float(weight), str(k)) for k in keywords)
@@ -43,6 +48,14 @@ def load(name: str) -> tuple[Term, ...]:
 
 def ids(name: str) -> list[str]:
     return [t.id for t in load(name)]
+
+
+@cache
+def language_words() -> tuple[str, ...]:
+    """Every name the catalogue's languages go by in URL paths and file names: the ids and the
+    `words` of vocab/languages.yml, longest first (a regex alternation then tries "fin" before "fi")."""
+    words = {str(w).lower() for e in entries("languages") for w in (e["id"], *(e.get("words") or []))}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
 @cache
