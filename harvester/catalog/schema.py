@@ -180,4 +180,7 @@ def _aoe_verdicts(db: sqlite_utils.Database) -> None:
         if column not in db["materials"].columns_dict:
             db["materials"].add_column(column, str)
     db["materials"].create_index(["status", "aoe_work"], if_not_exists=True)
+    from harvester.catalog.readiness import refresh_verdicts  # it reads through queries, which read here
+
+    refresh_verdicts(db, None, since="9999")  # the materials already catalogued get their verdicts
     db["meta"].upsert({"key": "schema_version", "value": "3"}, pk="key")
