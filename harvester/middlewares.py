@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.logformatter import LogFormatter
+from twisted.internet.threads import deferToThread
 
 
 def non_public_address(host: str) -> str | None:
@@ -51,12 +52,21 @@ class HostAllowListMiddleware:
             self.crawler.stats.inc_value("aineistopankki/offsite_blocked")
             raise IgnoreRequest(f"host {parts.netloc!r} is not in the source's hosts")
         host = (parts.hostname or "").lower()
-        if not _is_ip_literal(host):
-            if host not in self.resolved:
-                self.resolved[host] = non_public_address(host)
-            if self.resolved[host]:
-                self.crawler.stats.inc_value("aineistopankki/private_address_blocked")
-                raise IgnoreRequest(f"host {host!r} resolves to a non-public address {self.resolved[host]}")
+        if _is_ip_literal(host):
+            return None
+        if host in self.resolved:
+            return self._verdict(host)
+        # Resolved in a thread: a slow DNS answer must not stall the reactor (every other download).
+        return deferToThread(non_public_address, host).addCallback(self._remember, host)
+
+    def _remember(self, address: str | None, host: str) -> None:
+        self.resolved[host] = address
+        return self._verdict(host)
+
+    def _verdict(self, host: str) -> None:
+        if self.resolved[host]:
+            self.crawler.stats.inc_value("aineistopankki/private_address_blocked")
+            raise IgnoreRequest(f"host {host!r} resolves to a non-public address {self.resolved[host]}")
         return None
 
 
