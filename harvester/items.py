@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import scrapy
 
-from harvester.tagging.vocabulary import ids as vocabulary_ids
+from harvester.tagging.vocabulary import with_enums
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "material.schema.json"
 
@@ -102,18 +102,7 @@ class RepositoryRecord(scrapy.Item):
 @lru_cache(maxsize=1)
 def material_schema() -> dict:
     """The schema with the vocabularies' ids as enums: the ids are written once, in vocab/*.yml."""
-    return _with_vocabularies(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
-
-
-def _with_vocabularies(node):
-    if isinstance(node, list):
-        return [_with_vocabularies(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    filled = {key: _with_vocabularies(value) for key, value in node.items()}
-    if "vocabulary" in node:
-        filled["enum"] = vocabulary_ids(node["vocabulary"])
-    return filled
+    return with_enums(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)

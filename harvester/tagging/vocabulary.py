@@ -70,3 +70,16 @@ def labels(name: str) -> list[dict]:
         {"id": t.id, "label_fi": t.label["fi"], "label_sv": t.label["sv"], "label_en": t.label["en"]}
         for t in load(name)
     ]
+
+
+def with_enums(schema):
+    """A JSON Schema in which every `{"vocabulary": name}` also lists that vocabulary's ids as its
+    enum, so that schema files name a vocabulary instead of copying its ids."""
+    if isinstance(schema, list):
+        return [with_enums(node) for node in schema]
+    if not isinstance(schema, dict):
+        return schema
+    filled = {key: with_enums(value) for key, value in schema.items()}
+    if "vocabulary" in schema:
+        filled["enum"] = ids(schema["vocabulary"])
+    return filled
