@@ -213,14 +213,22 @@ def column_counts(db: Connection, column: str) -> list[dict]:
     return rows(db, _column_counts_sql(column) + " order by n desc")
 
 
-def front_page(db: Connection) -> dict:
-    """Everything the front page shows: totals, entry points with counts, projects, the newest."""
+def vocabulary_counts(db: Connection) -> dict[str, list[dict]]:
+    """Active materials by phase, audience, language and type: the front page's entry points and the
+    dashboard's charts."""
     return {
-        "total": value(db, "select count(*) from materials where status = 'active'"),
         "phases": tag_counts(db, "phases"),
         "audiences": tag_counts(db, "audiences"),
         "languages": tag_counts(db, "languages"),
         "types": column_counts(db, "type"),
+    }
+
+
+def front_page(db: Connection) -> dict:
+    """Everything the front page shows: totals, entry points with counts, projects, the newest."""
+    return {
+        "total": value(db, "select count(*) from materials where status = 'active'"),
+        **vocabulary_counts(db),
         "projects": rows(
             db,
             "select p.id, p.name_fi, p.round, coalesce(c.n, 0) as n from projects p left join"
@@ -285,10 +293,7 @@ def material_page(db: Connection, material_id: str) -> dict | None:
 def dashboard(db: Connection) -> dict:
     """The dashboard's counts by tag, type and project, and the latest harvest runs."""
     return {
-        "languages": tag_counts(db, "languages"),
-        "phases": tag_counts(db, "phases"),
-        "audiences": tag_counts(db, "audiences"),
-        "types": column_counts(db, "type"),
+        **vocabulary_counts(db),
         "projects": rows(
             db,
             f"select coalesce(p.name_fi, '(ohjelma)') as id, c.n from ({_column_counts_sql('project_id')}) c"
