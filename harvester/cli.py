@@ -206,14 +206,17 @@ def check_links_command(args) -> int:
         cdx=args.cdx,
         wayback=args.wayback_url,
         workers=args.workers,
+        delay=args.delay,
     )
     record_link_checks(db, results)
     db.close()
     dead = [r for r in results if r.dead]
     archived = [r for r in dead if r.archived_url]
+    skipped = [r for r in results if r.status is None]
     print(
-        f"checked {len(results)} links: {len(results) - len(dead)} alive, {len(dead)} dead, "
+        f"checked {len(results)} links: {len(results) - len(dead) - len(skipped)} alive, {len(dead)} dead, "
         f"{len(archived)} archived"
+        + (f", {len(skipped)} not checked (robots.txt, private address)" if skipped else "")
     )
     for r in dead:
         print(f"  {r.url}: {r.error}" + (f" -> {r.archived_url}" if r.archived_url else " (no snapshot)"))
@@ -281,6 +284,7 @@ def demo(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from harvester.catalog.publish import GONE_AFTER
+    from harvester.settings import DOWNLOAD_DELAY
     from harvester.validate import FIELDS
 
     parser = argparse.ArgumentParser(
@@ -341,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
     p.add_argument(
         "--workers", type=int, default=8, help="hosts checked in parallel (one request at a time each)"
+    )
+    p.add_argument(
+        "--delay",
+        type=float,
+        default=DOWNLOAD_DELAY,
+        help=f"seconds between requests to one host (default {DOWNLOAD_DELAY})",
     )
     p.add_argument("--cdx", default="https://web.archive.org/cdx/search/cdx", help="Wayback CDX API endpoint")
     p.add_argument("--wayback-url", default="https://web.archive.org", help="Wayback Machine base URL")

@@ -3,9 +3,7 @@ and log routine item drops quietly."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 from time import monotonic
 from urllib.parse import urlsplit
 
@@ -13,18 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.logformatter import LogFormatter
 from twisted.internet.threads import deferToThread
 
-
-def non_public_address(host: str) -> str | None:
-    """The first private, loopback, link-local or reserved address a host name resolves to, if any."""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return None  # unresolvable: the download itself reports the DNS error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            return str(address)
-    return None
+from harvester.netguard import is_ip_literal, non_public_address
 
 
 class HostAllowListMiddleware:
@@ -52,7 +39,7 @@ class HostAllowListMiddleware:
             self.crawler.stats.inc_value("aineistopankki/offsite_blocked")
             raise IgnoreRequest(f"host {parts.netloc!r} is not in the source's hosts")
         host = (parts.hostname or "").lower()
-        if _is_ip_literal(host):
+        if is_ip_literal(host):
             return None
         if host in self.resolved:
             return self._verdict(host)
@@ -68,14 +55,6 @@ class HostAllowListMiddleware:
             self.crawler.stats.inc_value("aineistopankki/private_address_blocked")
             raise IgnoreRequest(f"host {host!r} resolves to a non-public address {self.resolved[host]}")
         return None
-
-
-def _is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 class NetworkStatsMiddleware:
