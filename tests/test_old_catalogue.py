@@ -18,6 +18,8 @@ from harvester.catalog.queries import readiness
 from harvester.catalog.schema import MIGRATIONS, applied
 
 pytestmark = pytest.mark.e2e
+UNJUDGED = "select count(*) from materials where status = 'active'"
+UNJUDGED += " and id not in (select material_id from aoe_verdicts)"
 FIXTURE = Path(__file__).parent / "fixtures" / "catalog-v1.db.gz"
 
 
@@ -38,7 +40,7 @@ def test_the_fixture_is_a_catalogue_from_before_migrations(old):
     assert "_sqlite_migrations" not in tables(old) and "materials" in tables(old)
     with sqlite3.connect(old) as conn:
         assert conn.execute("select count(*) from materials").fetchone()[0] == 13
-        assert "aoe_work" not in {r[1] for r in conn.execute("pragma table_info(materials)")}
+        assert "aoe_verdicts" not in tables(old)
 
 
 def test_opening_migrates_and_keeps_every_material(old):
@@ -47,7 +49,7 @@ def test_opening_migrates_and_keeps_every_material(old):
     assert db["materials"].count == 13 and db["material_facets"].count == 13
     found = readiness(db)
     assert len(found["records"]) >= 10  # every active material got its work's verdict
-    assert db.execute("select count(*) from materials where aoe_problems is null").fetchone()[0] == 0
+    assert db.execute(UNJUDGED).fetchone()[0] == 0
     db.close()
     again = open_catalog(old)  # a second opening applies nothing more
     assert applied(again) == [m.name for m in MIGRATIONS._migrations]
@@ -81,4 +83,4 @@ def test_a_harvest_writes_into_it(old, demo_sources):
         assert [r[0] for r in runs] == [1, 2] and runs[1][1] == "ok"
         kept = conn.execute("select count(*) from materials where last_run_id = 1").fetchone()[0]
         assert kept >= 7  # the other sources' materials were not touched
-        assert conn.execute("select count(*) from materials where aoe_problems is null").fetchone()[0] == 0
+        assert conn.execute(UNJUDGED).fetchone()[0] == 0

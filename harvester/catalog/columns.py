@@ -61,9 +61,6 @@ MATERIAL_COLUMNS = {
     "link_status": int,  # last link check: HTTP status, 0 when unreachable
     "link_error": str,
     "link_checked_at": str,
-    "aoe_work": str,  # the AOE record (work) this material is a link of: its first material's id
-    "aoe_problems": str,  # JSON list: why AOE would refuse that record ([] = ready)
-    "aoe_rules": str,  # the AOE rules the verdict was reached under (harvester.export.aoe.RULES)
 }
 
 # Filled from the EURA2014 register (spider: eura) for the projects with an EURA code.
@@ -109,3 +106,9 @@ RUN_SOURCE_COLUMNS = {
     "finish_reason": str,
     "message": str,
 }
+
+# One row per judged material: the AOE record (work) it is a link of (its first material's id), why
+# AOE would refuse that record ([] = ready) and the AOE rules the verdict was reached under. A table
+# of its own, so that writing verdicts fires none of the materials' full-text triggers.
+VERDICT_TABLE = "aoe_verdicts"
+VERDICT_COLUMNS = {"material_id": str, "work": str, "problems": str, "rules": str}

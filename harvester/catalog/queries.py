@@ -13,7 +13,7 @@ import sqlite3
 
 import sqlite_utils
 
-from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE
+from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE, VERDICT_TABLE
 from harvester.catalog.schema import DATESTAMP
 
 # What an AOE record (harvester/export/aoe.py) and an OAI-PMH record read from a material.
@@ -351,10 +351,11 @@ def readiness(db: Connection, blocked_limit: int | None = 500) -> dict:
     and the works still blocked (problems first, then title; at most `blocked_limit`)."""
     works = rows(
         db,
-        "select aoe_work, json_group_array(id) as ids,"
-        " json_group_array(distinct json_extract(languages, '$[0]')) as languages, min(title) as name,"
-        " max(in_aoe) as in_aoe, max(aoe_problems) as problems from materials"
-        " where status = 'active' and aoe_work is not null group by aoe_work order by problems, name",
+        "select v.work, json_group_array(m.id) as ids,"
+        " json_group_array(distinct json_extract(m.languages, '$[0]')) as languages, min(m.title) as name,"
+        " max(m.in_aoe) as in_aoe, max(v.problems) as problems"
+        f" from {VERDICT_TABLE} v join materials m on m.id = v.material_id"
+        " where m.status = 'active' group by v.work order by problems, name",
     )
     records = [
         {

@@ -18,6 +18,8 @@ from harvester.catalog.columns import (
     PROJECT_REGISTER_COLUMNS,
     RUN_COLUMNS,
     RUN_SOURCE_COLUMNS,
+    VERDICT_COLUMNS,
+    VERDICT_TABLE,
 )
 from harvester.catalog.derived import create_derived_tables
 from harvester.tagging import vocabulary
@@ -176,10 +178,13 @@ def _aoe_verdicts(db: sqlite_utils.Database) -> None:
     """Each material keeps its work's AOE verdict (harvester/catalog/readiness.py), written when it
     is published, so that the readiness page counts and lists in SQL instead of building every AOE
     record on each request (~0.4 ms a record: 40 s at 100,000 materials)."""
-    for column in ("aoe_work", "aoe_problems", "aoe_rules"):
-        if column not in db["materials"].columns_dict:
-            db["materials"].add_column(column, str)
-    db["materials"].create_index(["status", "aoe_work"], if_not_exists=True)
+    db[VERDICT_TABLE].create(
+        VERDICT_COLUMNS,
+        pk="material_id",
+        foreign_keys=[("material_id", "materials", "id")],
+        if_not_exists=True,
+    )
+    db[VERDICT_TABLE].create_index(["work"], if_not_exists=True)
     from harvester.catalog.readiness import refresh_verdicts  # it reads through queries, which read here
 
     refresh_verdicts(db, None, since="9999")  # the materials already catalogued get their verdicts
