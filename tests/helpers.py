@@ -92,3 +92,19 @@ class LoopbackServer:
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def catalogue_source():
+    """The one source the `db` fixture (conftest.py) registers, for catalogue tests."""
+    from harvester.registry import Source
+
+    return Source(
+        id="s1",
+        name="S1",
+        project="hyva-alku-hameessa",
+        start_urls=("https://a.fi/",),
+        scope=("https://a.fi/",),
+    )
+
+
+CATALOGUE_SOURCE = catalogue_source()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import CATALOGUE_SOURCE as SOURCE  # the source the `db` fixture (conftest.py) registers
 
 from harvester.catalog import (
     FACET_COLUMNS,
@@ -18,10 +19,6 @@ from harvester.catalog import (
     sync_registry,
 )
 from harvester.registry import Source, load_projects
-
-SOURCE = Source(
-    id="s1", name="S1", project="hyva-alku-hameessa", start_urls=("https://a.fi/",), scope=("https://a.fi/",)
-)
 
 
 def material(n: int, **extra) -> dict:
@@ -53,14 +50,6 @@ def material(n: int, **extra) -> dict:
 def harvest(db, run_id, items, **report):
     report.setdefault("pages_fetched", 3)
     return publish_run(db, run_id, [{"source_id": "s1", "items": items, "report": report}])["s1"]
-
-
-@pytest.fixture()
-def db(tmp_path):
-    db = open_catalog(tmp_path / "catalog.db")
-    sync_registry(db, load_projects(), [SOURCE])
-    yield db
-    db.close()
 
 
 def test_schema_and_vocabulary_tables(db):

@@ -9,12 +9,11 @@ from datetime import datetime
 import pytest
 from helpers import file_response
 from lxml import etree
-from test_catalog import SOURCE, harvest, material
+from test_catalog import harvest, material
 from test_spider import SOURCE as SITE
 from test_spider import make_spider, run
 
 from harvester import clock
-from harvester.catalog import open_catalog, sync_registry
 from harvester.catalog.queries import OaiStore, export_rows, readiness
 from harvester.export import oaipmh
 from harvester.export.aoe import UnknownType, export_records
@@ -23,18 +22,9 @@ from harvester.pipelines.classify import ClassifyPipeline
 from harvester.pipelines.dedupe import DedupePipeline
 from harvester.pipelines.normalise import NormalisePipeline
 from harvester.pipelines.tag import tag_key
-from harvester.registry import load_projects
 from harvester.works import Groups, assign_works
 
 SQLITE_MAX_VARIABLES = 32_766
-
-
-@pytest.fixture()
-def db(tmp_path):
-    db = open_catalog(tmp_path / "catalog.db")
-    sync_registry(db, load_projects(), [SOURCE])
-    yield db
-    db.close()
 
 
 @pytest.mark.parametrize("field", ["description", "images", "headings"])

@@ -5,14 +5,7 @@ Knows SQLite (through sqlite-utils) and plain dicts, nothing of Scrapy. The name
 package's public surface; import from the modules for anything else.
 """
 
-from harvester.catalog.columns import (
-    FACET_COLUMNS,
-    FACET_TABLE,
-    FTS_COLUMNS,
-    MATERIAL_COLUMNS,
-    TAG_COLUMNS,
-    TAG_TABLE,
-)
+from harvester.catalog.columns import FACET_COLUMNS, FACET_TABLE, TAG_COLUMNS, TAG_TABLE
 from harvester.catalog.links import record_link_checks
 from harvester.catalog.publish import GONE_AFTER, SHRINK_THRESHOLD, material_row, publish_run
 from harvester.catalog.queries import active_materials, export_rows, previous_tags, projects_by_id
@@ -23,9 +16,7 @@ from harvester.catalog.schema import migrate, open_catalog
 __all__ = [
     "FACET_COLUMNS",
     "FACET_TABLE",
-    "FTS_COLUMNS",
     "GONE_AFTER",
-    "MATERIAL_COLUMNS",
     "SHRINK_THRESHOLD",
     "TAG_COLUMNS",
     "TAG_TABLE",

@@ -329,15 +329,7 @@ def to_json(records: list[dict]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
-CSV_CODE_FIELDS = (
-    "keywords",
-    "learningResourceTypes",
-    "educationalRoles",
-    "educationalUses",
-    "educationalLevels",
-    "accessibilityFeatures",
-    "publisher",
-)
+CSV_CODE_FIELDS = tuple(f for f in CODE_FIELDS if f != "accessibilityHazards")  # we never set hazards
 
 
 def to_csv(records: list[dict]) -> str:
