@@ -194,7 +194,9 @@ def test_aoe_readiness_page(datasette_with_plugins):
     assert page.status_code == 200
     assert "AOE-valmius" in page.text and "no open licence stated" in page.text
     data = get(datasette_with_plugins, "/catalog/-/aoe-readiness.json").json()
-    assert any(r["aoeReady"] for r in data) and any(r["problems"] for r in data)
+    records = data["records"]
+    assert len(records) == data["works"] and data["next"] is None
+    assert any(r["aoeReady"] for r in records) and any(r["problems"] for r in records)
 
 
 def test_front_page_has_search_and_entry_points_with_labels(datasette_with_plugins):

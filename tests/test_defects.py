@@ -68,16 +68,25 @@ def test_export_and_readiness_work_above_sqlites_variable_limit(db):
     ids = [f"{n:016x}" for n in range(SQLITE_MAX_VARIABLES + 10)]
     assert len(export_rows(db, ids=ids)) == 3
     found = readiness(db)
-    assert len(found["records"]) == 3 and found["ready"] == 0
-    assert all("no open licence stated" in r["aoeProblems"] for r in found["blocked"])
+    assert found["works"] == len(found["records"]) == 3 and found["ready"] == 0
+    assert all("no open licence stated" in r["aoeProblems"] for r in found["records"])
 
 
 def test_readiness_verdicts_follow_a_changed_material(db):
     harvest(db, None, [material(1)])
     assert readiness(db)["ready"] == 0
     harvest(db, None, [material(1, license="CCBY4.0", content_hash="new")])
-    (record,) = readiness(db)["records"]
+    (record,) = readiness(db, blocked_only=False)["records"]
     assert "no open licence stated" not in record["aoeProblems"]
+
+
+def test_a_work_whose_materials_are_all_gone_leaves_the_readiness_page(db):
+    harvest(db, None, [material(1), material(2)])
+    assert readiness(db)["works"] == 2
+    for _ in range(3):  # missing from three trustworthy harvests: gone
+        harvest(db, None, [material(2)])
+    found = readiness(db)
+    assert found["works"] == 1 and found["records"][0]["aineistopankki"]["ids"] == [f"{2:016x}"]
 
 
 def test_union_find_names_a_group_by_its_smallest_member():

@@ -9,9 +9,10 @@ from datasette import hookimpl
 from harvester.catalog.queries import export_rows, projects_by_id
 from harvester.catalog.queries import readiness as read_readiness
 from harvester.export.aoe import export_records, to_csv, to_json
-from harvester.web import catalogue_name
+from harvester.web import catalogue, catalogue_name
 
 MATERIAL_COLUMNS_NEEDED = {"id"}
+JSON_PAGE = 1000  # works a page of the readiness JSON
 
 
 def _can_render(columns, table):
@@ -52,32 +53,44 @@ def register_output_renderer(datasette):
 
 
 async def readiness(datasette, request):
-    """From the verdicts the catalogue keeps (harvester/catalog/readiness.py): SQL, not one AOE
-    record built per material on each request."""
-    database = catalogue_name()
-    found = await datasette.get_database(database).execute_fn(lambda conn: read_readiness(conn))
-    records, blocked, in_aoe = found["records"], found["blocked"], found["in_aoe"]
-    if request.url_vars.get("format") == "json":
+    """From the verdicts the catalogue keeps (harvester/catalog/readiness.py): counts and one page
+    of works in SQL, not one AOE record built per material on each request. The JSON lists every
+    work a page at a time (`_offset`, `next`)."""
+    as_json = request.url_vars.get("format") == "json"
+    offset = int(request.args.get("_offset") or 0) if as_json else 0
+    found = await catalogue(datasette).execute_fn(
+        lambda conn: read_readiness(
+            conn, limit=JSON_PAGE if as_json else 500, offset=offset, blocked_only=not as_json
+        )
+    )
+    if as_json:
+        following = found["next"]
         return Response.json(
-            [
-                {
-                    "ids": r["aineistopankki"]["ids"],
-                    "name": _title(r),
-                    "aoeReady": r["aoeReady"],
-                    "inAoe": r["aineistopankki"].get("inAoe"),
-                    "problems": r["aoeProblems"],
-                }
-                for r in records
-            ]
+            {
+                "works": found["works"],
+                "ready": found["ready"],
+                "in_aoe": found["in_aoe"],
+                "records": [
+                    {
+                        "ids": r["aineistopankki"]["ids"],
+                        "name": _title(r),
+                        "aoeReady": r["aoeReady"],
+                        "inAoe": r["aineistopankki"].get("inAoe"),
+                        "problems": r["aoeProblems"],
+                    }
+                    for r in found["records"]
+                ],
+                "next": None if following is None else f"{request.path}?_offset={following}",
+            }
         )
     return Response.html(
         await datasette.render_template(
             "aoe_readiness.html",
             {
-                "database": database,
-                "records": records,
-                "blocked": blocked,
-                "in_aoe": in_aoe,
+                "database": catalogue_name(),
+                "works": found["works"],
+                "blocked": found["records"],
+                "in_aoe": found["in_aoe"],
                 "ready": found["ready"],
             },
             request=request,

@@ -107,8 +107,13 @@ RUN_SOURCE_COLUMNS = {
     "message": str,
 }
 
-# One row per judged material: the AOE record (work) it is a link of (its first material's id), why
-# AOE would refuse that record ([] = ready) and the AOE rules the verdict was reached under. A table
-# of its own, so that writing verdicts fires none of the materials' full-text triggers.
+# AOE verdicts (harvester/catalog/readiness.py), narrow tables of their own so that writing them
+# fires none of the materials' full-text triggers and the readiness page reads no wide rows:
+# one row a work (an AOE record: its first material's id, title, whether AOE would take it and why
+# not, its AOE mark, members and languages, the AOE rules it was judged under) and the work of each
+# judged material.
+WORK_TABLE = "aoe_works"
+WORK_COLUMNS = {"work": str, "name": str, "ready": int, "problems": str, "in_aoe": str, "ids": str,
+                "languages": str, "rules": str}  # fmt: skip
 VERDICT_TABLE = "aoe_verdicts"
-VERDICT_COLUMNS = {"material_id": str, "work": str, "problems": str, "rules": str}
+VERDICT_COLUMNS = {"material_id": str, "work": str}

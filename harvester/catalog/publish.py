@@ -13,7 +13,7 @@ import time
 import sqlite_utils
 
 from harvester.catalog.columns import JSON_LIST_COLUMNS, MATERIAL_COLUMNS
-from harvester.catalog.readiness import refresh_verdicts
+from harvester.catalog.readiness import refresh_marks, refresh_verdicts
 from harvester.clock import utcnow
 from harvester.urls import canonicalize
 from harvester.works import assign_works
@@ -97,9 +97,11 @@ def publish_run(
                     "update projects set about_url = ?, about_text = ? where id = ?",
                     [page["url"], page["text"], page["project_id"]],
                 )
+        marked = False
         for result in results:  # AOE over OAI-PMH: which materials AOE already holds
             if result.get("repository") and result.get("report", {}).get("status") in ("ok", "partial"):
                 _mark_in_repository(db, result["repository"])
+                marked = True
         for url in sorted(excluded_urls or ()):  # a curator said it is not a material: retire it now
             db.execute(
                 "update materials set status = 'gone', updated_at = ? where url = ? and status = 'active'",
@@ -107,6 +109,8 @@ def publish_run(
             )
         published = [source for source, count in counts.items() if count["status"] != "failed"]
         refresh_verdicts(db, published, started)  # after the marks and exclusions they depend on
+        if marked:
+            refresh_marks(db)
     return counts
 
 

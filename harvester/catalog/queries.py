@@ -13,7 +13,7 @@ import sqlite3
 
 import sqlite_utils
 
-from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE, VERDICT_TABLE
+from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE, WORK_TABLE
 from harvester.catalog.schema import DATESTAMP
 
 # What an AOE record (harvester/export/aoe.py) and an OAI-PMH record read from a material.
@@ -345,32 +345,31 @@ def search_rows(db: Connection, rowids: list[int]) -> list[dict]:
 # --- AOE readiness ---------------------------------------------------------------------------------
 
 
-def readiness(db: Connection, blocked_limit: int | None = 500) -> dict:
-    """The AOE readiness of the active materials from the stored verdicts (readiness.py), shaped as
-    AOE records are where the page reads them: how many works, how many ready, those already in AOE,
-    and the works still blocked (problems first, then title; at most `blocked_limit`)."""
-    works = rows(
+def readiness(db: Connection, limit: int | None = 500, offset: int = 0, blocked_only: bool = True) -> dict:
+    """AOE readiness from the verdicts the catalogue keeps (readiness.py), shaped as AOE records are
+    where the page reads them: how many works, how many ready, how many already in AOE, and a page of
+    works (`limit` from `offset`; blocked ones not yet in AOE, or all), problems first, then title.
+    Narrow tables only: fast at any size (bench/catalogue_scale.py)."""
+    works, ready, in_aoe = (
+        _conn(db)
+        .execute(f"select count(*), coalesce(sum(ready), 0), count(in_aoe) from {WORK_TABLE}")
+        .fetchone()
+    )
+    where = "where ready = 0 and in_aoe is null" if blocked_only else ""
+    page = rows(
         db,
-        "select v.work, json_group_array(m.id) as ids,"
-        " json_group_array(distinct json_extract(m.languages, '$[0]')) as languages, min(m.title) as name,"
-        " max(m.in_aoe) as in_aoe, max(v.problems) as problems"
-        f" from {VERDICT_TABLE} v join materials m on m.id = v.material_id"
-        " where m.status = 'active' group by v.work order by problems, name",
+        f"select * from {WORK_TABLE} {where} order by ready, problems, name limit ? offset ?",
+        [-1 if limit is None else limit, offset],
     )
     records = [
         {
             "name": {"fi": w["name"], "sv": "", "en": ""},
-            "aoeReady": w["problems"] == "[]",
+            "aoeReady": bool(w["ready"]),
             "aoeProblems": json.loads(w["problems"]),
-            "links": [{"language": lang} for lang in json.loads(w["languages"]) if lang],
-            "aineistopankki": {"ids": sorted(json.loads(w["ids"])), "inAoe": w["in_aoe"]},
+            "links": [{"language": lang} for lang in json.loads(w["languages"])],
+            "aineistopankki": {"ids": json.loads(w["ids"]), "inAoe": w["in_aoe"]},
         }
-        for w in works
+        for w in page
     ]
-    blocked = [r for r in records if not r["aoeReady"] and not r["aineistopankki"]["inAoe"]]
-    return {
-        "records": records,
-        "ready": sum(r["aoeReady"] for r in records),
-        "in_aoe": [r for r in records if r["aineistopankki"]["inAoe"]],
-        "blocked": blocked[:blocked_limit] if blocked_limit else blocked,
-    }
+    following = offset + len(page) if limit is not None and len(page) == limit else None
+    return {"works": works, "ready": ready, "in_aoe": in_aoe, "records": records, "next": following}
