@@ -152,6 +152,7 @@ def test_oai_pages_in_sql_and_never_reads_the_full_text(db):
     assert token.get("completeListSize") == "45"
     reads = [s for s in statements if "from materials" in s and "limit" in s]
     assert len(reads) == 3  # one page of 20 a request
+    assert len([s for s in statements if "count(*)" in s]) == 1  # the list is counted once
     materials = [s for s in statements if "from materials" in s]
     assert not any("select *" in s or "substr(text" not in s for s in reads)
     assert not any("select *" in s for s in materials)

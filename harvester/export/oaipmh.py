@@ -233,7 +233,7 @@ def _list(args, store, base_url, repository, with_records: bool):
         if after:
             raise OaiError("badResumptionToken", "The resumption token is past the end of the list")
         raise OaiError("noRecordsMatch", "No records match the request")
-    total = store.count(state["set"], start, end)
+    total = state.get("total") or store.count(state["set"], start, end)  # counted once a list
     projects = store.projects() if with_records else {}
     body = etree.Element(f"{{{OAI_NS}}}{'ListRecords' if with_records else 'ListIdentifiers'}")
     for row in page:
@@ -242,7 +242,7 @@ def _list(args, store, base_url, repository, with_records: bool):
     if cursor + len(page) < total or cursor:
         following = cursor + len(page)
         last = page[-1]
-        next_state = {**state, "cursor": following, "after": [last["datestamp"], last["id"]]}
+        next_state = {**state, "cursor": following, "after": [last["datestamp"], last["id"]], "total": total}
         token = _el(body, "resumptionToken", completeListSize=str(total), cursor=str(cursor))
         token.text = encode_token(next_state) if following < total else ""
     return body
