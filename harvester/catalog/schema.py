@@ -4,6 +4,9 @@ branch for an older schema: an older catalogue is migrated when it is opened.
 
 Rules for a change: add a new function at the end, decorated with `@MIGRATIONS(name="NNNN_what")`;
 never edit or reorder one that has shipped (catalogues record the names they have applied).
+0001 creates the tables from the column specs in columns.py, which grow: a column added to a spec
+later is also added by its own migration, guarded (`if column not in ...columns_dict`), since a
+new catalogue already has it from 0001 and an older one gets it only from the migration.
 """
 
 from __future__ import annotations
