@@ -28,6 +28,7 @@ HERE = Path(__file__).parent
 CODES_DIR = HERE / "aoe_codes"
 MAPPINGS_FILE = HERE / "aoe_mappings.yml"
 VOCAB_DIR = HERE.parent / "tagging" / "vocab"
+PROJECTS_FILE = HERE.parent / "registry" / "projects.yml"
 NAME_MAX = 255
 DESCRIPTION_MAX = 2000
 TIME_REQUIRED_MAX = 50
@@ -87,9 +88,11 @@ def licence_codes() -> frozenset[str]:
 @cache
 def rules_version() -> str:
     """A fingerprint of what AOE verdicts depend on besides the material (mappings, code lists,
-    vocabulary labels), so that stored verdicts are recomputed when it changes."""
+    vocabulary labels, the pilot projects' implementers and names), so that stored verdicts are
+    recomputed when it changes."""
     digest = hashlib.sha1()
-    for path in [MAPPINGS_FILE, *sorted(CODES_DIR.iterdir()), *sorted(VOCAB_DIR.glob("*.yml"))]:
+    files = [MAPPINGS_FILE, PROJECTS_FILE, *sorted(CODES_DIR.iterdir()), *sorted(VOCAB_DIR.glob("*.yml"))]
+    for path in files:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
