@@ -112,9 +112,14 @@ def type_labels() -> dict[str, str]:
     return {t.id: t.label["fi"] for t in load("types")}
 
 
+NOT_KEY = re.compile(r"[^a-z0-9_]")
+SPACES = re.compile(r"\s+")
+LIST_COLUMNS = ("languages", "phases", "audiences", "alternates")
+
+
 def slug_key(value: str) -> str:
     """AOE's key for free keywords and organisations: lower-cased, only ASCII word characters kept."""
-    return re.sub(r"[^a-z0-9_]", "", value.lower())
+    return NOT_KEY.sub("", value.lower())
 
 
 def code_objects(field: str, keys: list[str]) -> list[dict]:
@@ -127,7 +132,7 @@ def code_objects(field: str, keys: list[str]) -> list[dict]:
 
 
 def _clip(text: str | None, limit: int) -> str:
-    text = re.sub(r"\s+", " ", text or "").strip()
+    text = SPACES.sub(" ", text or "").strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -172,6 +177,7 @@ def _main(row: dict) -> str:
 def record(work: list[dict], project: dict | None) -> dict:
     """The AOE record of one work (its rows are the language versions, main version first)."""
     maps = mappings()
+    work = [{**row, **{c: _json_list(row.get(c)) for c in LIST_COLUMNS}} for row in work]  # parsed once
     first = work[0]
     name = {lang: "" for lang in LABEL_LANGUAGES}
     description = {lang: "" for lang in LABEL_LANGUAGES}
