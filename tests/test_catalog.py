@@ -288,3 +288,16 @@ def test_a_run_left_running_is_marked_interrupted(db):
     start_run(db, "x", 1)
     row = db["harvest_runs"].get(killed)
     assert row["status"] == "interrupted" and "stopped before it finished" in row["message"]
+
+
+def test_opening_a_current_catalogue_writes_nothing(tmp_path, db):
+    """serve migrates before Datasette reads: on a catalogue already current that must be no write at
+    all, so a published (even read-only) catalogue is served as it is."""
+    import sqlite_utils
+
+    from harvester.catalog import migrate
+
+    db.close()
+    again = sqlite_utils.Database(tmp_path / "catalog.db")
+    assert migrate(again) == [] and again.conn.total_changes == 0
+    again.close()

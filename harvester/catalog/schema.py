@@ -48,10 +48,13 @@ def open_catalog(path: str | Path) -> sqlite_utils.Database:
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the pending migrations and refresh the vocabulary labels; returns what was applied."""
     pending = [m.name for m in MIGRATIONS.pending(db)]
-    MIGRATIONS.apply(db)
+    if pending:
+        MIGRATIONS.apply(db)
     with db.atomic():
-        for name in VOCABULARY_TABLES:  # labels are data from vocab/*.yml: refreshed on every open
-            db[name].upsert_all(vocabulary.labels(name), pk="id")
+        for name in VOCABULARY_TABLES:  # labels are data from vocab/*.yml: refreshed on every open,
+            labels = vocabulary.labels(name)  # written only when they differ (a served file stays untouched)
+            if list(db[name].rows_where(order_by="rowid")) != labels:
+                db[name].upsert_all(labels, pk="id")
     return pending
 
 
