@@ -133,14 +133,19 @@ def check_links_command(args) -> int:
 
 def export_command(args) -> int:
     from harvester.catalog import export_rows, open_catalog, projects_by_id
-    from harvester.export.aoe import export_records, to_csv, to_json
+    from harvester.export.aoe import UnknownType, export_records, to_csv, to_json
 
     if no_catalogue("export", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
     rows = export_rows(db, project=args.project, phase=args.phase)
-    records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
-    db.close()
+    try:
+        records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
+    except UnknownType as exc:
+        print(f"aineistopankki export: cannot export: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    finally:
+        db.close()
     text = to_json(records) if args.format == "aoe-json" else to_csv(records)
     if args.out == "-":
         sys.stdout.write(text)

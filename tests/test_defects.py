@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime
 
 import pytest
-from helpers import file_response
+from helpers import file_response, run_cli
 from lxml import etree
 from test_catalog import harvest, material
 from test_spider import SOURCE as SITE
@@ -60,6 +60,16 @@ def test_an_unknown_type_is_a_clear_error_not_stopiteration():
     row = {"id": "m1", "url": "https://a.fi/", "title": "T", "type": "hologram", "languages": '["fi"]'}
     with pytest.raises(UnknownType, match="hologram"):
         export_records([row], {})
+
+
+def test_the_export_command_names_an_unknown_type(tmp_path, db):
+    harvest(db, None, [material(1)])
+    db.execute("pragma foreign_keys = off")
+    db.execute("update materials set type = 'hologram'")
+    db.conn.commit()
+    result = run_cli("export", "aoe-json", "--db", str(tmp_path / "catalog.db"))
+    assert result.returncode == 2 and "type 'hologram' is not in the types vocabulary" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_export_and_readiness_work_above_sqlites_variable_limit(db):
