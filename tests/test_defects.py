@@ -27,10 +27,19 @@ from harvester.works import Groups, assign_works
 SQLITE_MAX_VARIABLES = 32_766
 
 
-@pytest.mark.parametrize("field", ["description", "images", "headings"])
-def test_the_tag_key_covers_every_field_the_tagger_reads(field):
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("description", "Selkokielinen esite"),
+        ("images", ["selkologo.png"]),
+        ("headings", ["Selkoesite"]),
+        ("format", "pptx"),
+        ("page_signals", {"interactive": "map"}),
+    ],
+)
+def test_the_tag_key_covers_every_field_the_tagger_reads(field, value):
     item = {"url": "https://a.fi/x/", "title": "Opas", "content_hash": "h", "kind": "page"}
-    changed = {**item, field: "Selkokielinen esite" if field == "description" else ["selkologo.png"]}
+    changed = {**item, field: value}
     assert tag_key(item, None) != tag_key(changed, None)
 
 

@@ -4,6 +4,7 @@ tagged (harvester/tagging/tagger.py) in the tagging worker; then the curator's c
 from __future__ import annotations
 
 import hashlib
+import json
 
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
@@ -17,9 +18,9 @@ from harvester.urls import canonicalize
 
 def tag_key(item: dict, project: dict | None, correction: dict | None = None) -> str:
     """Everything the tags of a material depend on, hashed: every field the tagger reads (content,
-    URL, title, description, headings, image texts, link texts, declared language, kind), the
-    project's prior and the tagger itself (code and vocabularies). A field left out here lets stale
-    tags be reused when only that field changed."""
+    URL, title, description, headings, image texts, link texts, declared language, kind, format,
+    page signals), the project's prior and the tagger itself (code and vocabularies). A field left
+    out here lets stale tags be reused when only that field changed."""
     parts = [
         TAGGER_VERSION,
         item.get("content_hash") or "",
@@ -30,6 +31,8 @@ def tag_key(item: dict, project: dict | None, correction: dict | None = None) ->
         "|".join(item.get("images") or []),
         item.get("declared_language") or "",
         item.get("kind") or "",
+        item.get("format") or "",
+        json.dumps(item.get("page_signals") or {}, sort_keys=True, default=str),
         "|".join(item.get("link_texts") or []),
         "|".join((project or {}).get("phases") or []),
         curation.fingerprint(correction),
