@@ -30,6 +30,7 @@ from cli_run import run_cli  # noqa: E402
 
 from harvester.catalog import open_catalog, publish_run, sync_registry  # noqa: E402
 from harvester.registry import Source, load_projects  # noqa: E402
+from harvester.tagging.vocabulary import ids as vocabulary_ids  # noqa: E402
 from harvester.urls import material_id  # noqa: E402
 
 SENTENCES = [
@@ -62,15 +63,8 @@ LANGUAGES = {
     "uk": 2,
     "et": 2,
 }
-PHASES = ["initial", "integration-training", "transition", "employment"]
-AUDIENCES = [
-    "immigrants",
-    "guidance-professionals",
-    "teachers",
-    "employers",
-    "organisations",
-    "decision-makers",
-]
+PHASES = vocabulary_ids("phases")
+AUDIENCES = vocabulary_ids("audiences")
 WORDS = ["kotoutumiskoulutus", "alkukartoitus", "selkokieli", "työnhaku", "ammatillinen", "Kela", "asuminen",
          "integrationsutbildning", "guide", "mentorointi"]  # fmt: skip
 
