@@ -36,10 +36,9 @@ echo "== validate"
 "$bin/aineistopankki" validate --db "$work/catalog.db"
 
 echo "== soundness check"
-"$bin/datasette" "$work/catalog.db" --metadata metadata.yml --plugins-dir datasette/plugins \
-  --template-dir datasette/templates --get / > /dev/null
-"$bin/datasette" "$work/catalog.db" --metadata metadata.yml --plugins-dir datasette/plugins \
-  --template-dir datasette/templates --get "/catalog/materials.json?_size=1" > /dev/null
+# served as the product serves it: the configuration directory datasette/, as `serve` uses it
+"$bin/aineistopankki" serve --db "$work/catalog.db" --get / > /dev/null
+"$bin/aineistopankki" serve --db "$work/catalog.db" --get "/catalog/materials.json?_size=1" > /dev/null
 
 fingerprint() {  # the data users see: active materials and their tags (not run times)
   [ -f "$1" ] || { echo none; return; }

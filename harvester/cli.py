@@ -1,18 +1,21 @@
-"""Command line: `aineistopankki harvest | validate | check-links | export | inspect | serve | demo`."""
+"""Command line: `aineistopankki harvest | validate | check-links | export | inspect | serve | demo`.
+
+A thin wrapper: each command parses its options and calls the library (harvester.catalog,
+harvester.validate, harvester.linkcheck, harvester.export, harvester.inspect); policy and SQL live there.
+"""
 
 from __future__ import annotations
 
 import argparse
 import gc
 import logging
-import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from harvester.registry import RegistryError, load_projects, load_sources
+from harvester.tagging.vocabulary import ids as vocabulary_ids
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 EXIT_CANNOT_RUN = 2
@@ -27,83 +30,10 @@ def no_catalogue(command: str, db: str) -> bool:
     return True
 
 
-def _scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
-    """Project settings plus what this run needs: its id, the projects (tagging priors), the
-    HTTP cache beside the catalogue (conditional requests on re-harvests), the operator's limits."""
-    from scrapy.settings import Settings
-
-    settings = Settings()
-    settings.setmodule("harvester.settings", priority="project")
-    settings.set("HTTPCACHE_DIR", str(Path(db_path).resolve().with_suffix(".httpcache")), priority="cmdline")
-    settings.set("AINEISTOPANKKI_RUN_ID", run_id, priority="cmdline")
-    settings.set("AINEISTOPANKKI_PROJECTS", {p["id"]: p for p in projects}, priority="cmdline")
-    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
-    if args.log_file:
-        settings.set("LOG_FILE", args.log_file, priority="cmdline")
-    if getattr(args, "wayback_url", None):
-        settings.set("AINEISTOPANKKI_WAYBACK_URL", args.wayback_url, priority="cmdline")
-    if getattr(args, "no_file_text", False):
-        settings.set("AINEISTOPANKKI_EXTRACT_FILES", False, priority="cmdline")
-    if args.timeout:
-        settings.set("DOWNLOAD_TIMEOUT", args.timeout, priority="cmdline")
-    if args.no_cache:
-        settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
-    if args.revalidate:
-        headers = {**settings.getdict("DEFAULT_REQUEST_HEADERS"), "Cache-Control": "max-age=0"}
-        settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="cmdline")
-    if args.max_pages:
-        settings.set("CLOSESPIDER_PAGECOUNT", args.max_pages, priority="cmdline")
-    if args.delay is not None:
-        settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
-        settings.set("AUTOTHROTTLE_START_DELAY", args.delay, priority="cmdline")
-        if args.delay == 0:
-            # Only sensible for a local web (the demo): no throttling, a few parallel requests per host.
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 4, priority="cmdline")
-    return settings
-
-
-class Progress:
-    """A line per source as its crawl ends, so an operator watching a long harvest sees it move."""
-
-    def __init__(self, total: int):
-        self.total = total
-        self.done = 0
-
-    def source_done(self, crawler):
-        def report(spider, reason):
-            self.done += 1
-            stats = crawler.stats
-            print(
-                f"  [{self.done}/{self.total}] {spider.source.id}:"
-                f" {stats.get_value('item_scraped_count', 0)} materials,"
-                f" {stats.get_value('downloader/response_count', 0)} responses,"
-                f" {len(getattr(spider, 'errors', []))} errors ({reason})",
-                file=sys.stderr,
-                flush=True,
-            )
-
-        return report
-
-
 def harvest(args) -> int:
-    from scrapy import signals
-    from scrapy.crawler import CrawlerProcess
-
-    from harvester.catalog import (
-        finish_run,
-        open_catalog,
-        previous_tags,
-        publish_run,
-        start_run,
-        sync_registry,
-    )
+    from harvester.catalog import open_catalog, publish_run, settle_run, start_run, sync_registry
+    from harvester.crawl import crawl, scrapy_settings
     from harvester.curation import load_curation
-    from harvester.pipelines.store import collected
-    from harvester.spiders.eura import EuraSpider
-    from harvester.spiders.oaipmh import OaiPmhSpider
-    from harvester.spiders.site import SiteSpider
-    from harvester.tagging.worker import shutdown_shared_worker
 
     try:
         projects = load_projects()
@@ -128,43 +58,13 @@ def harvest(args) -> int:
         print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
-    process = CrawlerProcess(_scrapy_settings(args, str(args.db), run_id, projects))
-    progress = Progress(len(sources))
-    for source in sources:
-        spider_class = {"eura": EuraSpider, "oaipmh": OaiPmhSpider}.get(source.spider, SiteSpider)
-        crawler = process.create_crawler(spider_class)
-        crawler.signals.connect(progress.source_done(crawler), signal=signals.spider_closed, weak=False)
-        process.crawl(
-            crawler, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
-        )
     print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
-    try:
-        process.start()
-    finally:
-        shutdown_shared_worker()
-
-    results = collected(run_id)
-    missing = sorted({s.id for s in sources} - {r["source_id"] for r in results})
-    for source_id in missing:  # a crawl that never closed (it crashed): record it, change nothing
-        error = {"url": "", "error": "the crawl did not finish", "referrer": None}
-        results.append(
-            {"source_id": source_id, "items": [], "report": {"status": "failed", "errors": [error]}}
-        )
+    settings = scrapy_settings(args, str(args.db), run_id, projects)
+    results = crawl(settings, db, run_id, sources, corrections)
     publish_run(db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials))
-    rows = list(db.query("select * from harvest_run_sources where run_id = ? order by source_id", [run_id]))
-    failed = [r for r in rows if r["status"] == "failed"]
-    if len(failed) == len(sources):
-        status = "failed"
-    elif failed or any(r["status"] in ("partial", "suspect") for r in rows):
-        status = "partial"
-    else:
-        status = "ok"
-    message = "; ".join(
-        [f"{r['source_id']}: nothing could be fetched" for r in failed]
-        + [f"{r['source_id']}: {r['message']}" for r in rows if r["status"] == "suspect"]
-    )
-    run = finish_run(db, run_id, status, message)
+    run, rows = settle_run(db, run_id, len(sources))
     db.close()
+    status, message = run["status"], run["message"]
     print(
         f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
         f"from {len(sources)} sources, {run['pages_fetched']} responses "
@@ -188,9 +88,7 @@ def validate(args) -> int:
 
     if no_catalogue("validate", args.db):
         return EXIT_CANNOT_RUN
-    minimums = {
-        name: getattr(args, f"min_{name}") for name in FIELDS if getattr(args, f"min_{name}") is not None
-    }
+    minimums = {name: getattr(args, f"min_{name}") for name in FIELDS}
     db = open_catalog(args.db)
     reports = check(db, minimums)
     db.close()
@@ -203,34 +101,30 @@ def validate(args) -> int:
 
 
 def check_links_command(args) -> int:
-    from harvester.catalog import open_catalog
-    from harvester.clock import utcnow as now
+    from harvester.catalog import open_catalog, record_link_checks
+    from harvester.catalog.queries import link_targets
     from harvester.linkcheck import check_links
 
     if no_catalogue("check-links", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
-    where, params = "status = 'active'", []
-    if args.source:
-        where += f" and source_id in ({','.join('?' * len(args.source))})"
-        params = list(args.source)
-    rows = list(db.query(f"select id, url from materials where {where} and url like 'http%'", params))
     results = check_links(
-        rows, timeout=args.timeout, cdx=args.cdx, wayback=args.wayback_url, workers=args.workers
+        link_targets(db, args.source),
+        timeout=args.timeout,
+        cdx=args.cdx,
+        wayback=args.wayback_url,
+        workers=args.workers,
+        delay=args.delay,
     )
-    checked_at = now()
-    with db.atomic():
-        for r in results:
-            update = {"link_status": r.status, "link_error": r.error, "link_checked_at": checked_at}
-            if r.archived_url:
-                update["archived_url"] = r.archived_url
-            db["materials"].update(r.id, update)
+    record_link_checks(db, results)
     db.close()
     dead = [r for r in results if r.dead]
     archived = [r for r in dead if r.archived_url]
+    skipped = [r for r in results if r.status is None]
     print(
-        f"checked {len(results)} links: {len(results) - len(dead)} alive, {len(dead)} dead, "
+        f"checked {len(results)} links: {len(results) - len(dead) - len(skipped)} alive, {len(dead)} dead, "
         f"{len(archived)} archived"
+        + (f", {len(skipped)} not checked (robots.txt, private address)" if skipped else "")
     )
     for r in dead:
         print(f"  {r.url}: {r.error}" + (f" -> {r.archived_url}" if r.archived_url else " (no snapshot)"))
@@ -238,15 +132,20 @@ def check_links_command(args) -> int:
 
 
 def export_command(args) -> int:
-    from harvester.catalog import active_materials, open_catalog, projects_by_id
-    from harvester.export.aoe import export_records, to_csv, to_json
+    from harvester.catalog import export_rows, open_catalog, projects_by_id
+    from harvester.export.aoe import UnknownType, export_records, to_csv, to_json
 
     if no_catalogue("export", args.db):
         return EXIT_CANNOT_RUN
     db = open_catalog(args.db)
-    rows = active_materials(db, project=args.project, phase=args.phase)
-    records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
-    db.close()
+    rows = export_rows(db, project=args.project, phase=args.phase)
+    try:
+        records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
+    except UnknownType as exc:
+        print(f"aineistopankki export: cannot export: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    finally:
+        db.close()
     text = to_json(records) if args.format == "aoe-json" else to_csv(records)
     if args.out == "-":
         sys.stdout.write(text)
@@ -257,39 +156,20 @@ def export_command(args) -> int:
     return 0
 
 
-def datasette_command(db: str, host: str, port: int, extra: list[str] | None = None) -> list[str]:
-    datasette = shutil.which("datasette", path=os.path.dirname(sys.executable)) or "datasette"
-    command = [
-        datasette,
-        "serve",
-        db,
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--metadata",
-        str(REPO_DIR / "metadata.yml"),
-    ]
-    for option, folder in (
-        ("--template-dir", "templates"),
-        ("--plugins-dir", "plugins"),
-        ("--static", "static"),
-    ):
-        path = REPO_DIR / "datasette" / folder
-        if path.is_dir() and any(path.iterdir()):
-            command += [option, f"static:{path}" if option == "--static" else str(path)]
-    command += ["--setting", "sql_time_limit_ms", "3000", "--setting", "default_page_size", "50"]
-    command += ["--setting", "truncate_cells_html", "160"]  # extracted text and evidence are long
-    command += ["--setting", "suggest_facets", "off"]  # suggestions cost seconds on a large catalogue
-    command += ["--setting", "facet_time_limit_ms", "1000"]
-    return command + (extra or [])
-
-
 def serve(args) -> int:
+    from harvester import web
+    from harvester.catalog import open_catalog
+
     if no_catalogue("serve", args.db):
         return EXIT_CANNOT_RUN
+    open_catalog(args.db).close()  # an older catalogue is migrated before Datasette reads it
+    if args.get:  # a soundness check: one page, printed; exit 1 unless it answered 200
+        status, text = web.get(args.db, args.get)
+        print(text)
+        return 0 if status == 200 else 1
     print(f"Serving the catalogue on http://{args.host}:{args.port}/", flush=True)
-    return subprocess.call(datasette_command(str(args.db), args.host, args.port))
+    web.serve(args.db, args.host, args.port)
+    return 0
 
 
 def demo(args) -> int:
@@ -308,13 +188,18 @@ def demo(args) -> int:
     if code != 0 or args.no_serve:
         web.stop()
         return code
-    try:
-        return serve(args)
+    try:  # in a process of its own: the harvest's reactor and worker are done with by then
+        serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
+        return subprocess.call([sys.executable, "-m", "harvester.cli", *serve_command])
     finally:
         web.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
+    from harvester.catalog.publish import GONE_AFTER
+    from harvester.settings import DOWNLOAD_DELAY
+    from harvester.validate import FIELDS
+
     parser = argparse.ArgumentParser(
         prog="aineistopankki", description="Aineistopankki: harvest, catalogue, serve."
     )
@@ -327,8 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument(
             "--gone-after",
             type=int,
-            default=3,
-            help="consecutive harvests a material may be missing before it is gone",
+            default=GONE_AFTER,
+            help=f"consecutive harvests a material may be missing before it is gone (default {GONE_AFTER})",
         )
         p.add_argument(
             "--curation",
@@ -358,9 +243,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="per-source counts and field coverage; exit 1 below the minimums")
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    for name in ("title", "languages", "type", "phases", "audiences", "licence"):
+    for name, (_, minimum) in FIELDS.items():
         p.add_argument(
-            f"--min-{name}", type=float, default=None, help=f"minimum share of materials with {name}"
+            f"--min-{name}",
+            type=float,
+            default=minimum,
+            help=f"minimum share of materials with {name} (default {minimum})",
         )
     p.set_defaults(func=validate)
 
@@ -371,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--workers", type=int, default=8, help="hosts checked in parallel (one request at a time each)"
     )
+    p.add_argument(
+        "--delay",
+        type=float,
+        default=DOWNLOAD_DELAY,
+        help=f"seconds between requests to one host (default {DOWNLOAD_DELAY})",
+    )
     p.add_argument("--cdx", default="https://web.archive.org/cdx/search/cdx", help="Wayback CDX API endpoint")
     p.add_argument("--wayback-url", default="https://web.archive.org", help="Wayback Machine base URL")
     p.set_defaults(func=check_links_command)
@@ -380,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--out", default="-", help="output file (default: standard output)")
     p.add_argument("--project", help="only this project's materials")
-    p.add_argument("--phase", choices=["initial", "integration-training", "transition", "employment"])
+    p.add_argument("--phase", choices=vocabulary_ids("phases"), help="only materials of this phase")
     p.add_argument("--ready-only", action="store_true", help="only records AOE would accept for publishing")
     p.set_defaults(func=export_command)
 
@@ -403,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default="catalog.db")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--get", metavar="PATH", help="print one page instead of serving (exit 1 unless 200)")
     p.set_defaults(func=serve)
 
     p = sub.add_parser("demo", help="serve the demo web, harvest it, serve the catalogue")

@@ -11,14 +11,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvester.registry import RegistryError, _check_url, _entry_lines, _read_yaml
-from harvester.tagging.vocabulary import ids
+from harvester.registry import read_yaml
+from harvester.registry.validation import check
 from harvester.urls import canonicalize
 
 CURATION_FILE = Path(__file__).parent / "registry" / "curation.yml"
-LIST_TAGS = ("languages", "phases", "audiences")
-ENTRY_KEYS = {"url", "set", "add", "remove", "note"}
-SETTABLE = {"type", "languages", "phases", "audiences", "plain_language"}
 EVIDENCE_PREFIX = {"phases": "phase", "audiences": "audience", "languages": "language"}
 
 
@@ -42,56 +39,18 @@ class Curation:
         return None
 
 
-def _check_tags(values: dict, where: str, allow: set[str]) -> None:
-    if not isinstance(values, dict):
-        raise RegistryError(f"{where}: expected a mapping of tags")
-    unknown = set(values) - allow
-    if unknown:
-        raise RegistryError(f"{where}: cannot curate {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        if name == "type":
-            if value not in ids("types"):
-                raise RegistryError(f"{where}: unknown type {value!r}")
-        elif name == "plain_language":
-            if not isinstance(value, bool):
-                raise RegistryError(f"{where}: plain_language must be true or false")
-        else:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise RegistryError(f"{where}: {name} must be a list")
-            known = set(ids(name))
-            bad = [v for v in value if v not in known]
-            if bad:
-                raise RegistryError(f"{where}: unknown {name} {', '.join(bad)}")
-
-
 def load_curation(path: Path = CURATION_FILE) -> Curation:
+    """Read and validate a curation file (harvester/schema/curation.schema.json); a problem raises
+    RegistryError naming file, line and entry."""
     if not Path(path).exists():
         return Curation()
-    data = _read_yaml(path) or {}
-    if not isinstance(data, dict) or set(data) - {"materials", "not_materials"}:
-        raise RegistryError(f"{path}: expected 'materials:' and/or 'not_materials:' lists")
+    data = read_yaml(path) or {}
+    check(path, data, "curation", {"materials": "correction", "not_materials": "not_materials"})
     curation = Curation()
-    lines = _entry_lines(path, "materials")
-    for i, entry in enumerate(data.get("materials") or [], 1):
-        line = f":{lines[i - 1]}" if len(lines) >= i else ""
-        where = f"{path}{line}: correction #{i}"
-        if not isinstance(entry, dict) or "url" not in entry:
-            raise RegistryError(f"{where}: every correction needs a 'url'")
-        unknown = set(entry) - ENTRY_KEYS
-        if unknown:
-            raise RegistryError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        url = canonicalize(_check_url(entry["url"], where))
-        _check_tags(entry.get("set") or {}, f"{where} set", SETTABLE)
-        _check_tags(entry.get("add") or {}, f"{where} add", set(LIST_TAGS))
-        _check_tags(entry.get("remove") or {}, f"{where} remove", set(LIST_TAGS))
-        curation.corrections[url] = entry
-    lines = _entry_lines(path, "not_materials")
-    for i, entry in enumerate(data.get("not_materials") or [], 1):
-        line = f":{lines[i - 1]}" if len(lines) >= i else ""
-        where = f"{path}{line}: not_materials #{i}"
-        if not isinstance(entry, dict) or "url" not in entry or set(entry) - {"url", "note"}:
-            raise RegistryError(f"{where}: expected {{url, note}}")
-        curation.not_materials[canonicalize(_check_url(entry["url"], where))] = str(entry.get("note") or "")
+    for entry in data.get("materials") or []:
+        curation.corrections[canonicalize(entry["url"])] = entry
+    for entry in data.get("not_materials") or []:
+        curation.not_materials[canonicalize(entry["url"])] = str(entry.get("note") or "")
     return curation
 
 

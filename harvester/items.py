@@ -14,6 +14,8 @@ from pathlib import Path
 import jsonschema
 import scrapy
 
+from harvester.tagging.vocabulary import with_enums
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "material.schema.json"
 
 
@@ -99,7 +101,8 @@ class RepositoryRecord(scrapy.Item):
 
 @lru_cache(maxsize=1)
 def material_schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    """The schema with the vocabularies' ids as enums: the ids are written once, in vocab/*.yml."""
+    return with_enums(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 @lru_cache(maxsize=1)

@@ -3,27 +3,15 @@ and log routine item drops quietly."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.logformatter import LogFormatter
+from twisted.internet.threads import deferToThread
 
-
-def non_public_address(host: str) -> str | None:
-    """The first private, loopback, link-local or reserved address a host name resolves to, if any."""
-    try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        return None  # unresolvable: the download itself reports the DNS error
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            return str(address)
-    return None
+from harvester.netguard import is_ip_literal, non_public_address
 
 
 class HostAllowListMiddleware:
@@ -51,21 +39,22 @@ class HostAllowListMiddleware:
             self.crawler.stats.inc_value("aineistopankki/offsite_blocked")
             raise IgnoreRequest(f"host {parts.netloc!r} is not in the source's hosts")
         host = (parts.hostname or "").lower()
-        if not _is_ip_literal(host):
-            if host not in self.resolved:
-                self.resolved[host] = non_public_address(host)
-            if self.resolved[host]:
-                self.crawler.stats.inc_value("aineistopankki/private_address_blocked")
-                raise IgnoreRequest(f"host {host!r} resolves to a non-public address {self.resolved[host]}")
+        if is_ip_literal(host):
+            return None
+        if host in self.resolved:
+            return self._verdict(host)
+        # Resolved in a thread: a slow DNS answer must not stall the reactor (every other download).
+        return deferToThread(non_public_address, host).addCallback(self._remember, host)
+
+    def _remember(self, address: str | None, host: str) -> None:
+        self.resolved[host] = address
+        return self._verdict(host)
+
+    def _verdict(self, host: str) -> None:
+        if self.resolved[host]:
+            self.crawler.stats.inc_value("aineistopankki/private_address_blocked")
+            raise IgnoreRequest(f"host {host!r} resolves to a non-public address {self.resolved[host]}")
         return None
-
-
-def _is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
 
 
 class NetworkStatsMiddleware:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import sqlite_utils
+from harvester.catalog.queries import source_coverage
 
 # field -> (SQL expression that is 1 when the field is filled, default minimum share)
 FIELDS = {
@@ -32,28 +32,13 @@ class SourceReport:
     problems: list[str] = field(default_factory=list)
 
 
-def validate(db: sqlite_utils.Database, minimums: dict[str, float] | None = None) -> list[SourceReport]:
+def validate(db, minimums: dict[str, float] | None = None) -> list[SourceReport]:
     minimums = {name: spec[1] for name, spec in FIELDS.items()} | (minimums or {})
-    filled = ", ".join(
-        f"sum(case when {expr} then 1 else 0 end) as {name}" for name, (expr, _) in FIELDS.items()
-    )
     reports = []
-    for source in db.query("select id from sources order by id"):
-        sid = source["id"]
-        row = db.execute(
-            f"select count(*), {filled} from materials where source_id = ? and status = 'active'", [sid]
-        ).fetchone()
-        count = row[0]
-        coverage = {name: (row[i + 1] / count if count else 0.0) for i, name in enumerate(FIELDS)}
-        gone = db.execute(
-            "select count(*) from materials where source_id = ? and status = 'gone'", [sid]
-        ).fetchone()[0]
-        last = db.execute(
-            "select status, message from harvest_run_sources where source_id = ?"
-            " order by run_id desc limit 1",
-            [sid],
-        ).fetchone()
-        report = SourceReport(sid, count, gone, coverage, last[0] if last else None)
+    for row in source_coverage(db, {name: expr for name, (expr, _) in FIELDS.items()}):
+        count, gone = row["active"], row["gone"]
+        coverage = {name: ((row[name] or 0) / count if count else 0.0) for name in FIELDS}
+        report = SourceReport(row["source_id"], count, gone, coverage, row["last_status"])
         if count == 0 and gone:
             report.problems.append(f"no active materials left ({gone} gone)")
         if count:
@@ -62,8 +47,9 @@ def validate(db: sqlite_utils.Database, minimums: dict[str, float] | None = None
                     report.problems.append(
                         f"{name} filled in {share:.0%} of materials (minimum {minimums[name]:.0%})"
                     )
-        if last and last[0] in ("failed", "suspect"):
-            report.problems.append(f"last harvest {last[0]}: {last[1] or 'nothing could be fetched'}")
+        if row["last_status"] in ("failed", "suspect"):
+            reason = row["last_message"] or "nothing could be fetched"
+            report.problems.append(f"last harvest {row['last_status']}: {reason}")
         reports.append(report)
     return reports
 

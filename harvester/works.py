@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-LANGUAGE_WORDS = (
-    "fi|fin|suomi|finnish|sv|se|swe|svenska|ruotsi|swedish|en|eng|english|englanti|ar|ara|arabia|arabic|"
-    "so|som|somali|ru|rus|venaja|russian|fa|fas|per|persia|farsi|dari|ti|tir|tigrinja|tigrinya|ckb|ku|kurdi|"
-    "sorani|et|est|viro|uk|ukr|ukraina|tr|turkki|es|espanja|fr|ranska|selko|selkosuomi|plain|lattlast"
-)
+from harvester.tagging.vocabulary import language_words
+
+LANGUAGE_WORDS = "|".join(re.escape(word) for word in language_words())  # vocab/languages.yml
 FILE_SUFFIX = re.compile(rf"^(?P<base>.+?)[-_.](?:{LANGUAGE_WORDS})$", re.I)
 PATH_LANGUAGE = re.compile(rf"^(?:{LANGUAGE_WORDS})$", re.I)
 
@@ -38,31 +36,39 @@ def _path_key(url: str) -> str | None:
     return None
 
 
+class Groups:
+    """Union-find over hashable keys: join() puts two keys in one group, find() names the group by
+    its smallest key, so a group's name is stable while its members are."""
+
+    def __init__(self, keys):
+        self.parent = {key: key for key in keys}
+
+    def find(self, key):
+        parent = self.parent
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def join(self, a, b) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
 def assign_works(items: list[dict]) -> dict[str, str]:
     """material id -> work id for a harvest's items (a material alone is its own work)."""
-    parent = {item["id"]: item["id"] for item in items}
+    groups = Groups(item["id"] for item in items)
     by_url = {item["url"]: item["id"] for item in items}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
     keyed: dict[str, str] = {}
     for item in items:
         for other in item.get("alternates") or []:
             if other in by_url:
-                union(item["id"], by_url[other])
+                groups.join(item["id"], by_url[other])
         key = _file_key(item["url"]) if item.get("kind") == "file" else _path_key(item["url"])
         if key:
             if key in keyed:
-                union(item["id"], keyed[key])
+                groups.join(item["id"], keyed[key])
             else:
                 keyed[key] = item["id"]
-    return {item["id"]: find(item["id"]) for item in items}
+    return {item["id"]: groups.find(item["id"]) for item in items}

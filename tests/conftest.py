@@ -12,7 +12,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the demo web package lives beside the harvester
 
-from helpers import run_cli  # noqa: E402
+from helpers import CATALOGUE_SOURCE, run_cli  # noqa: E402
 
 from demo.server import DemoWeb  # noqa: E402
 
@@ -74,3 +74,15 @@ def copy_db(tmp_path):
         return dst
 
     return _copy
+
+
+@pytest.fixture()
+def db(tmp_path):
+    """An empty catalogue at tmp_path/catalog.db with the registry and one source (CATALOGUE_SOURCE)."""
+    from harvester.catalog import open_catalog, sync_registry
+    from harvester.registry import load_projects
+
+    db = open_catalog(tmp_path / "catalog.db")
+    sync_registry(db, load_projects(), [CATALOGUE_SOURCE])
+    yield db
+    db.close()

@@ -29,14 +29,12 @@ def run_cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
 
 @contextmanager
 def served_datasette(db: Path) -> Iterator[str]:
-    """The catalogue at db served by the product's own Datasette command on a free loopback port;
+    """The catalogue at db served by `aineistopankki serve` on a free loopback port;
     yields the base URL once the server answers, and stops the server afterwards."""
-    from harvester.cli import datasette_command
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    command = datasette_command(str(db), "127.0.0.1", port)
+    command = [sys.executable, "-m", "harvester.cli", "serve", "--db", str(db), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -94,3 +92,19 @@ class LoopbackServer:
     @property
     def origin(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def catalogue_source():
+    """The one source the `db` fixture (conftest.py) registers, for catalogue tests."""
+    from harvester.registry import Source
+
+    return Source(
+        id="s1",
+        name="S1",
+        project="hyva-alku-hameessa",
+        start_urls=("https://a.fi/",),
+        scope=("https://a.fi/",),
+    )
+
+
+CATALOGUE_SOURCE = catalogue_source()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import CATALOGUE_SOURCE as SOURCE  # the source the `db` fixture (conftest.py) registers
 
 from harvester.catalog import (
     FACET_COLUMNS,
@@ -18,10 +19,6 @@ from harvester.catalog import (
     sync_registry,
 )
 from harvester.registry import Source, load_projects
-
-SOURCE = Source(
-    id="s1", name="S1", project="hyva-alku-hameessa", start_urls=("https://a.fi/",), scope=("https://a.fi/",)
-)
 
 
 def material(n: int, **extra) -> dict:
@@ -53,14 +50,6 @@ def material(n: int, **extra) -> dict:
 def harvest(db, run_id, items, **report):
     report.setdefault("pages_fetched", 3)
     return publish_run(db, run_id, [{"source_id": "s1", "items": items, "report": report}])["s1"]
-
-
-@pytest.fixture()
-def db(tmp_path):
-    db = open_catalog(tmp_path / "catalog.db")
-    sync_registry(db, load_projects(), [SOURCE])
-    yield db
-    db.close()
 
 
 def test_schema_and_vocabulary_tables(db):
@@ -199,11 +188,14 @@ def tag_rows_match_after_broken(db) -> bool:
 
 
 def test_an_older_catalogue_gets_the_facet_copy_filled(tmp_path, db):
+    """A catalogue from before the facet copy and before migrations (no _sqlite_migrations) is
+    brought to the current schema by the migrations when it is opened."""
     harvest(db, None, [material(1), material(2)])
     for table in (FACET_TABLE, TAG_TABLE):
         db.execute(f"drop table {table}")
         for name in ("ai", "ad", "au"):
             db.execute(f"drop trigger {table}_{name}")
+    db.execute("drop table _sqlite_migrations")
     db.conn.commit()
     db.close()
     reopened = open_catalog(tmp_path / "catalog.db")
@@ -296,3 +288,16 @@ def test_a_run_left_running_is_marked_interrupted(db):
     start_run(db, "x", 1)
     row = db["harvest_runs"].get(killed)
     assert row["status"] == "interrupted" and "stopped before it finished" in row["message"]
+
+
+def test_opening_a_current_catalogue_writes_nothing(tmp_path, db):
+    """serve migrates before Datasette reads: on a catalogue already current that must be no write at
+    all, so a published (even read-only) catalogue is served as it is."""
+    import sqlite_utils
+
+    from harvester.catalog import migrate
+
+    db.close()
+    again = sqlite_utils.Database(tmp_path / "catalog.db")
+    assert migrate(again) == [] and again.conn.total_changes == 0
+    again.close()

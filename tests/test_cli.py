@@ -43,12 +43,21 @@ def test_commands_refuse_a_missing_catalogue(tmp_path, command):
     assert not missing.exists()  # nothing created in its place
 
 
-def test_datasette_command_uses_the_metadata():
-    from harvester.cli import datasette_command
+def test_serve_uses_the_configuration_directory_whatever_the_file_is_called(harvested, tmp_path):
+    """`serve --db any-name.db` serves the catalogue under the configured name with settings.json."""
+    import json
+    import shutil
 
-    command = datasette_command("catalog.db", "127.0.0.1", 8001)
-    assert command[1:3] == ["serve", "catalog.db"]
-    assert command[command.index("--metadata") + 1].endswith("metadata.yml")
+    db = tmp_path / "luettelo-2026.db"
+    shutil.copy(harvested[0], db)
+    result = run_cli("serve", "--db", str(db), "--get", "/-/settings.json")
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout)
+    assert settings["suggest_facets"] is False and settings["default_page_size"] == 50
+    result = run_cli("serve", "--db", str(db), "--get", "/catalog/materials.json?_size=1&_shape=objects")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["facet_results"]["languages"]["type"] == "tags"  # metadata applies
+    assert run_cli("serve", "--db", str(db), "--get", "/luettelo-2026/materials").returncode == 1
 
 
 def test_validate_passes_on_the_demo_catalogue(harvested):

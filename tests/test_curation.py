@@ -29,7 +29,7 @@ def write(tmp_path, text):
         ),
         ("materials:\n  - {url: 'https://a.fi/x', add: {phases: [arrival]}}\n", "unknown phases arrival"),
         ("materials:\n  - {url: 'https://a.fi/x', colour: red}\n", "unknown key"),
-        ("materials:\n  - {set: {type: guide}}\n", "needs a 'url'"),
+        ("materials:\n  - {set: {type: guide}}\n", r"curation.yml:2: correction #1: missing key\(s\) url"),
         ("materials:\n  - {url: 'a.fi/x'}\n", "not an absolute http"),
         ("materials:\n  - {url: 'https://a.fi/x', add: {type: guide}}\n", "cannot curate type"),
         ("not_materials:\n  - {url: 'https://a.fi/x', why: x}\n", "expected {url, note}"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
 
 from harvester.registry import RegistryError, load_projects, load_sources
+from harvester.tagging.vocabulary import ids as vocabulary_ids
 
 
 def test_all_25_pilot_projects_in_three_rounds():
@@ -20,7 +22,7 @@ def test_all_25_pilot_projects_in_three_rounds():
     assert by_id["hyva-alku-pohjois-pohjanmaalla"]["eura_code"] is None
     for p in projects:
         assert p["name"]["fi"] and p["implementer"] and p["objectives"]["fi"] and p["results"]["en"], p["id"]
-        assert set(p["phases"]) <= {"initial", "integration-training", "transition", "employment"}
+        assert set(p["phases"]) <= set(vocabulary_ids("phases")), p["id"]
 
 
 def test_real_sources_file_validates_against_the_projects():
@@ -93,3 +95,46 @@ def test_bad_sources_files_are_refused_with_a_clear_message(tmp_path, text, mess
 def test_missing_sources_file(tmp_path):
     with pytest.raises(RegistryError, match="cannot read"):
         load_sources(tmp_path / "nope.yml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/]}\n"
+            "  - {id: b, name: B, start_urls: [https://b.fi/], spider: scrapy}\n",
+            r"sources.yml:3: source #2 \(b\) spider: 'scrapy' is not one of site, eura, oaipmh",
+        ),
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/], sitemaps: [/sitemap.xml]}\n",
+            r"sources.yml:2: source #1 \(a\) sitemaps: '/sitemap.xml' is not an absolute http\(s\) URL",
+        ),
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/], wayback: often}\n",
+            "not true or false",
+        ),
+        ("sources:\n  - just a string\n", r"sources.yml:2: source #1: expected a mapping"),
+        ("sources: []\n", "not a non-empty list of sources"),
+        (
+            "sources:\n  - {id: a, name: A, start_urls: [https://a.fi/], exclude_patterns: ['(']}\n",
+            "is not a regular expression",
+        ),
+    ],
+)
+def test_the_schema_names_the_line_the_entry_and_the_key(tmp_path, text, message):
+    with pytest.raises(RegistryError, match=message):
+        load_sources(write(tmp_path, text))
+
+
+def test_the_sources_file_header_lists_every_key():
+    """The header of sources.yml is the operator's reference: it names every key the schema allows."""
+    import json
+
+    from harvester.registry import SOURCES_FILE
+    from harvester.registry.validation import SCHEMA_DIR
+
+    schema = json.loads((SCHEMA_DIR / "sources.schema.json").read_text(encoding="utf-8"))
+    keys = set(schema["$defs"]["source"]["properties"])
+    header = SOURCES_FILE.read_text(encoding="utf-8").split("\nsources:", 1)[0]
+    listed = set(re.findall(r"^#\s+(\w+):\s", header, re.M))
+    assert listed == keys

@@ -6,13 +6,13 @@ import asyncio
 import sqlite3
 
 import pytest
-import yaml
-from datasette.app import Datasette
-from helpers import REPO, run_cli
+from helpers import run_cli
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
+from twisted.internet.defer import Deferred
 
+from harvester import middlewares
 from harvester.middlewares import HostAllowListMiddleware, non_public_address
 from harvester.registry import Source
 from harvester.spiders.site import SiteSpider
@@ -36,8 +36,20 @@ def test_requests_stay_on_the_sources_hosts():
 def test_a_host_name_resolving_to_a_private_address_is_refused():
     assert non_public_address("localhost") in ("127.0.0.1", "::1")
     mw = middleware_for("http://localhost:8701/")
+    mw.resolved["localhost"] = non_public_address("localhost")  # as the lookup thread leaves it
     with pytest.raises(IgnoreRequest, match="non-public address"):
         mw.process_request(Request("http://localhost:8701/opas/"))
+
+
+def test_the_dns_lookup_does_not_block_the_reactor(monkeypatch):
+    """The middleware runs on the reactor thread: it hands the lookup to a thread and returns a
+    Deferred instead of resolving in place."""
+    calls, handed = [], []
+    monkeypatch.setattr(middlewares, "non_public_address", lambda host: calls.append(host))
+    monkeypatch.setattr(middlewares, "deferToThread", lambda f, *a: handed.append(a) or Deferred())
+    mw = middleware_for("http://intranet.example:8701/")
+    result = mw.process_request(Request("http://intranet.example:8701/opas/"))
+    assert isinstance(result, Deferred) and handed == [("intranet.example",)] and calls == []
 
 
 def test_the_harvest_reports_a_private_host_and_fetches_nothing(tmp_path):
@@ -80,8 +92,9 @@ def datasette(tmp_path_factory):
     }
     publish_run(catalog, None, [{"source_id": "s", "items": [item], "report": {}}])
     catalog.close()
-    metadata = yaml.safe_load((REPO / "metadata.yml").read_text(encoding="utf-8"))
-    return Datasette([str(db)], metadata=metadata, plugins_dir=str(REPO / "datasette" / "plugins"))
+    from harvester.web import build
+
+    return build(db)
 
 
 def get(ds, path):

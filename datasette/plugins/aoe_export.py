@@ -6,9 +6,13 @@ from __future__ import annotations
 from datasette.utils.asgi import Response
 
 from datasette import hookimpl
+from harvester.catalog.queries import export_rows, projects_by_id
+from harvester.catalog.queries import readiness as read_readiness
 from harvester.export.aoe import export_records, to_csv, to_json
+from harvester.web import catalogue, catalogue_name
 
 MATERIAL_COLUMNS_NEEDED = {"id"}
+JSON_PAGE = 1000  # works a page of the readiness JSON
 
 
 def _can_render(columns, table):
@@ -16,16 +20,14 @@ def _can_render(columns, table):
 
 
 async def _records(datasette, database, rows, ready_only=False):
-    db = datasette.get_database(database)
     ids = [row["id"] for row in rows]
     if not ids:
         return []
-    marks = ",".join("?" * len(ids))
-    materials = [dict(r) for r in (await db.execute(
-        f"select * from materials where status = 'active' and id in ({marks}) order by id", ids
-    )).rows]  # fmt: skip
-    projects = {r["id"]: dict(r) for r in (await db.execute("select * from projects")).rows}
-    return export_records(materials, projects, ready_only=ready_only)
+
+    def build(conn):
+        return export_records(export_rows(conn, ids=ids), projects_by_id(conn), ready_only=ready_only)
+
+    return await datasette.get_database(database).execute_fn(build)
 
 
 async def render_aoe_json(datasette, database, rows, request):
@@ -51,37 +53,45 @@ def register_output_renderer(datasette):
 
 
 async def readiness(datasette, request):
-    database = request.url_vars.get("database") or "catalog"
-    db = datasette.get_database(database)
-    rows = [dict(r) for r in (await db.execute("select id from materials where status = 'active'")).rows]
-    records = await _records(datasette, database, rows)
-    in_aoe = [r for r in records if r["aineistopankki"].get("inAoe")]
-    blocked = sorted(
-        (r for r in records if not r["aoeReady"] and not r["aineistopankki"].get("inAoe")),
-        key=lambda r: (r["aoeProblems"], _title(r)),
+    """From the verdicts the catalogue keeps (harvester/catalog/readiness.py): counts and one page
+    of works in SQL, not one AOE record built per material on each request. The JSON lists every
+    work a page at a time (`_offset`, `next`)."""
+    as_json = request.url_vars.get("format") == "json"
+    offset = int(request.args.get("_offset") or 0) if as_json else 0
+    found = await catalogue(datasette).execute_fn(
+        lambda conn: read_readiness(
+            conn, limit=JSON_PAGE if as_json else 500, offset=offset, blocked_only=not as_json
+        )
     )
-    if request.url_vars.get("format") == "json":
+    if as_json:
+        following = found["next"]
         return Response.json(
-            [
-                {
-                    "ids": r["aineistopankki"]["ids"],
-                    "name": _title(r),
-                    "aoeReady": r["aoeReady"],
-                    "inAoe": r["aineistopankki"].get("inAoe"),
-                    "problems": r["aoeProblems"],
-                }
-                for r in records
-            ]
+            {
+                "works": found["works"],
+                "ready": found["ready"],
+                "in_aoe": found["in_aoe"],
+                "records": [
+                    {
+                        "ids": r["aineistopankki"]["ids"],
+                        "name": _title(r),
+                        "aoeReady": r["aoeReady"],
+                        "inAoe": r["aineistopankki"].get("inAoe"),
+                        "problems": r["aoeProblems"],
+                    }
+                    for r in found["records"]
+                ],
+                "next": None if following is None else f"{request.path}?_offset={following}",
+            }
         )
     return Response.html(
         await datasette.render_template(
             "aoe_readiness.html",
             {
-                "database": database,
-                "records": records,
-                "blocked": blocked,
-                "in_aoe": in_aoe,
-                "ready": sum(1 for r in records if r["aoeReady"]),
+                "database": catalogue_name(),
+                "works": found["works"],
+                "blocked": found["records"],
+                "in_aoe": found["in_aoe"],
+                "ready": found["ready"],
             },
             request=request,
         )
@@ -94,4 +104,4 @@ def _title(record) -> str:
 
 @hookimpl
 def register_routes():
-    return [(r"^/(?P<database>[^/]+)/-/aoe-readiness(\.(?P<format>json))?$", readiness)]
+    return [(rf"^/{catalogue_name()}/-/aoe-readiness(\.(?P<format>json))?$", readiness)]

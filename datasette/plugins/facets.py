@@ -30,14 +30,11 @@ def tag_argument(column: str) -> str:
 
 async def narrow_sql(facet) -> str | None:
     """The facet's rows taken from the narrow table, or None where it does not apply (another
-    table, a catalogue made before the narrow table existed, SQL not of Datasette's table shape,
-    no filter at all)."""
+    table, SQL not of Datasette's table shape, no filter at all)."""
     if facet.table != FACETED_TABLE:
         return None
     head, found, where = facet.sql.partition(f" from {escape_sqlite(FACETED_TABLE)}")
     if not found or not head.startswith("select ") or (where and not where[0].isspace()):
-        return None
-    if not await facet.ds.get_database(facet.database).table_exists(FACET_TABLE):
         return None
     where = where.strip()
     if not where:
@@ -146,21 +143,14 @@ def filters_from_request(request, database, table, datasette):
     async def tag_filters():
         if table != FACETED_TABLE:
             return None
-        indexed = await datasette.get_database(database).table_exists(TAG_TABLE)
         clauses, params, described = [], {}, []
         for column in TAG_COLUMNS:
             for number, value in enumerate(request.args.getlist(tag_argument(column))):
                 name = f"tag_{column}_{number}"
-                if indexed:
-                    clauses.append(
-                        f"rowid in (select material_rowid from {TAG_TABLE}"
-                        f" where vocabulary = '{column}' and value = :{name})"
-                    )
-                else:  # a catalogue made before the tag table existed
-                    clauses.append(
-                        f"rowid in (select materials.rowid from materials,"
-                        f" json_each(materials.{column}) j where j.value = :{name})"
-                    )
+                clauses.append(
+                    f"rowid in (select material_rowid from {TAG_TABLE}"
+                    f" where vocabulary = '{column}' and value = :{name})"
+                )
                 params[name] = value
                 described.append(f'{column} contains "{value}"')  # as Datasette words arraycontains
         return FilterArguments(clauses, params, described) if clauses else None

@@ -1,56 +1,19 @@
 """OAI-PMH 2.0 endpoint at /oai, so that AOE and other catalogues can harvest the catalogue.
 
-The protocol lives in harvester.export.oaipmh; this module only reads rows from the catalogue.
+The protocol lives in harvester.export.oaipmh, the paged reads in harvester.catalog.queries.OaiStore.
 Repository name and admin e-mail come from metadata.yml (plugins: aineistopankki-oai).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from urllib.parse import parse_qs
 
 from datasette.utils.asgi import Response
 
 from datasette import hookimpl
-from harvester.export.oaipmh import Repository, respond, utcnow
-
-DATESTAMP = "coalesce(updated_at, first_seen)"
-
-
-class SqliteStore:
-    def __init__(self, conn: sqlite3.Connection):
-        conn.row_factory = sqlite3.Row
-        self.conn = conn
-
-    def materials(self, set_spec, start, end):
-        where, params = ["status in ('active', 'gone')"], []
-        if set_spec and set_spec.startswith("project:"):
-            where.append("project_id = ?")
-            params.append(set_spec.split(":", 1)[1])
-        elif set_spec and set_spec.startswith("phase:"):
-            where.append("exists (select 1 from json_each(materials.phases) where value = ?)")
-            params.append(set_spec.split(":", 1)[1])
-        if start:
-            where.append(f"{DATESTAMP} >= ?")
-            params.append(start)
-        if end:
-            where.append(f"{DATESTAMP} <= ?")
-            params.append(end)
-        sql = f"select * from materials where {' and '.join(where)} order by {DATESTAMP}, id"
-        return [dict(r) for r in self.conn.execute(sql, params)]
-
-    def material(self, material_id):
-        row = self.conn.execute("select * from materials where id = ?", [material_id]).fetchone()
-        return dict(row) if row else None
-
-    def projects(self):
-        return {r["id"]: dict(r) for r in self.conn.execute("select * from projects")}
-
-    def phases(self):
-        return [dict(r) for r in self.conn.execute("select * from phases")]
-
-    def earliest(self):
-        return self.conn.execute(f"select min({DATESTAMP}) from materials").fetchone()[0]
+from harvester.catalog.queries import OaiStore
+from harvester.export.oaipmh import LRMI_XSD, LRMI_XSD_PATH, Repository, respond, utcnow
+from harvester.web import catalogue
 
 
 async def oai(datasette, request):
@@ -59,22 +22,26 @@ async def oai(datasette, request):
         name=config.get("repository_name", "Aineistopankki"),
         admin_email=config.get("admin_email", "aineistopankki@example.invalid"),
     )
-    database = config.get("database") or next(iter(datasette.databases.keys() - {"_internal"}))
     if request.method == "POST":
         body = (await request.post_body()).decode("utf-8", "replace")
         args = parse_qs(body, keep_blank_values=True)
     else:
         args = parse_qs(request.query_string, keep_blank_values=True)
     base_url = datasette.absolute_url(request, "/oai")
-    xml = await datasette.get_database(database).execute_fn(
-        lambda conn: respond(args, SqliteStore(conn), base_url, repository, utcnow())
+    xml = await catalogue(datasette).execute_fn(
+        lambda conn: respond(args, OaiStore(conn), base_url, repository, utcnow())
     )
     return Response(xml, content_type="text/xml; charset=utf-8")
 
 
+async def lrmi_schema(request):
+    """The schema the lrmi_fi format declares (ListMetadataFormats, xsi:schemaLocation)."""
+    return Response(LRMI_XSD.read_text(encoding="utf-8"), content_type="application/xml; charset=utf-8")
+
+
 @hookimpl
 def register_routes():
-    return [(r"^/oai$", oai)]
+    return [(r"^/oai$", oai), (rf"^/oai{LRMI_XSD_PATH}$", lrmi_schema)]
 
 
 @hookimpl

@@ -3,8 +3,8 @@
 AOE (aoe.fi) has no import: a record is the body of AOE's metadata update call (PUT
 /api/v1/material/{id}) plus the link objects to add (POST /api/v2/material/link/{id}). A work
 published in several languages is one AOE material whose links are its language versions.
-`problems()` implements AOE's metadata schema and publish gate as documented in AOE's source, so
-`aoeReady` says whether AOE would accept the record for publishing, and `aoeProblems` why not.
+`problems()` (aoe_schema.py) implements AOE's metadata schema and publish gate as documented in AOE's
+source, so `aoeReady` says whether AOE would accept the record for publishing, and `aoeProblems` why not.
 
 Reads plain catalogue rows (dicts); knows nothing of Scrapy.
 """
@@ -12,6 +12,7 @@ Reads plain catalogue rows (dicts); knows nothing of Scrapy.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -20,65 +21,42 @@ from functools import cache
 from pathlib import Path
 
 from harvester import yamlload
+from harvester.export.aoe_schema import (
+    CODE_FIELDS,
+    CODES_DIR,
+    DESCRIPTION_MAX,
+    LABEL_LANGUAGES,
+    NAME_MAX,
+    code_list,
+    disabled_levels,
+    labels,
+    licence_codes,
+    problems,
+)
 from harvester.tagging.vocabulary import load
+from harvester.works import Groups
+
+__all__ = [  # with AOE's own rules (aoe_schema.py) re-exported for the callers of the export
+    "UnknownType", "code_list", "code_objects", "disabled_levels", "export_records", "group_works", "labels",
+    "licence_codes", "mappings", "problems", "record", "rules_version", "slug_key", "to_csv", "to_json",
+]  # fmt: skip
 
 HERE = Path(__file__).parent
-CODES_DIR = HERE / "aoe_codes"
 MAPPINGS_FILE = HERE / "aoe_mappings.yml"
-NAME_MAX = 255
-DESCRIPTION_MAX = 2000
-TIME_REQUIRED_MAX = 50
-CODE_FIELDS = (
-    "keywords",
-    "learningResourceTypes",
-    "educationalRoles",
-    "educationalUses",
-    "educationalLevels",
-    "accessibilityFeatures",
-    "accessibilityHazards",
-    "publisher",
-)
-CODE_LISTS = {
-    "learningResourceTypes": "learning-resource-types",
-    "educationalRoles": "educational-roles",
-    "educationalUses": "educational-uses",
-    "educationalLevels": "educational-levels",
-    "accessibilityFeatures": "accessibility-features",
-    "accessibilityHazards": "accessibility-hazards",
-}
-LABEL_LANGUAGES = ("fi", "sv", "en")
+VOCAB_DIR = HERE.parent / "tagging" / "vocab"
+PROJECTS_FILE = HERE.parent / "registry" / "projects.yml"
 
 
 @cache
-def code_list(name: str) -> dict:
-    return json.loads((CODES_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-@cache
-def labels(field: str) -> dict[str, str]:
-    """key -> Finnish label (AOE stores the label of the saver's UI language; we save in Finnish)."""
-    out = {}
-    for code in code_list(CODE_LISTS[field])["codes"]:
-        found = code.get("labels") or {}
-        label = (
-            found.get("fi")
-            or found.get("en")
-            or found.get("sv")
-            or next(iter(code.get("observedValues") or []), None)
-        )
-        if label:
-            out[code["key"]] = label
-    return out
-
-
-@cache
-def disabled_levels() -> frozenset[str]:
-    return frozenset(code_list("educational-levels").get("disabledInAOE") or [])
-
-
-@cache
-def licence_codes() -> frozenset[str]:
-    return frozenset(code["key"] for code in code_list("licences")["codes"])
+def rules_version() -> str:
+    """A fingerprint of what AOE verdicts depend on besides the material (mappings, code lists,
+    vocabulary labels, the pilot projects' implementers and names), so that stored verdicts are
+    recomputed when it changes."""
+    digest = hashlib.sha1()
+    files = [MAPPINGS_FILE, PROJECTS_FILE, *sorted(CODES_DIR.iterdir()), *sorted(VOCAB_DIR.glob("*.yml"))]
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache
@@ -86,9 +64,24 @@ def mappings() -> dict:
     return yamlload.safe_load(MAPPINGS_FILE.read_text(encoding="utf-8"))
 
 
+class UnknownType(ValueError):
+    """A material whose type the types vocabulary does not know (a catalogue written by an older
+    vocabulary, or a hand edit): its AOE record cannot be built."""
+
+
+@cache
+def type_labels() -> dict[str, str]:
+    return {t.id: t.label["fi"] for t in load("types")}
+
+
+NOT_KEY = re.compile(r"[^a-z0-9_]")
+SPACES = re.compile(r"\s+")
+LIST_COLUMNS = ("languages", "phases", "audiences", "alternates")
+
+
 def slug_key(value: str) -> str:
     """AOE's key for free keywords and organisations: lower-cased, only ASCII word characters kept."""
-    return re.sub(r"[^a-z0-9_]", "", value.lower())
+    return NOT_KEY.sub("", value.lower())
 
 
 def code_objects(field: str, keys: list[str]) -> list[dict]:
@@ -101,7 +94,7 @@ def code_objects(field: str, keys: list[str]) -> list[dict]:
 
 
 def _clip(text: str | None, limit: int) -> str:
-    text = re.sub(r"\s+", " ", text or "").strip()
+    text = SPACES.sub(" ", text or "").strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -115,27 +108,20 @@ def group_works(rows: list[dict]) -> list[list[dict]]:
     """Language versions of one material form one work: by the catalogue's work_id (hreflang, file-name
     language suffixes, parallel language paths), and by hreflang among rows that have none."""
     by_url = {row["url"]: row for row in rows}
-    parent = {row["url"]: row["url"] for row in rows}
+    groups = Groups(by_url)
     first_of_work: dict[str, str] = {}
     for row in rows:
         if row.get("work_id"):
             first_of_work.setdefault(row["work_id"], row["url"])
-
-    def find(url: str) -> str:
-        while parent[url] != url:
-            parent[url] = parent[parent[url]]
-            url = parent[url]
-        return url
-
     for row in rows:
         for other in _json_list(row.get("alternates")):
             if other in by_url:
-                parent[find(other)] = find(row["url"])
+                groups.join(other, row["url"])
         if row.get("work_id"):
-            parent[find(row["url"])] = find(first_of_work[row["work_id"]])
+            groups.join(row["url"], first_of_work[row["work_id"]])
     works: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        works[find(row["url"])].append(row)
+        works[groups.find(row["url"])].append(row)
     ordered = []
     for members in works.values():
         members.sort(
@@ -153,6 +139,7 @@ def _main(row: dict) -> str:
 def record(work: list[dict], project: dict | None) -> dict:
     """The AOE record of one work (its rows are the language versions, main version first)."""
     maps = mappings()
+    work = [{**row, **{c: _json_list(row.get(c)) for c in LIST_COLUMNS}} for row in work]  # parsed once
     first = work[0]
     name = {lang: "" for lang in LABEL_LANGUAGES}
     description = {lang: "" for lang in LABEL_LANGUAGES}
@@ -174,7 +161,9 @@ def record(work: list[dict], project: dict | None) -> dict:
         key = f"//www.yso.fi/onto/yso/{keyword['yso']}" if keyword.get("yso") else slug_key(keyword["value"])
         if {"key": key, "value": keyword["value"]} not in keyword_objects:
             keyword_objects.append({"key": key, "value": keyword["value"]})
-    type_label = next(t.label["fi"] for t in load("types") if t.id == kind)
+    type_label = type_labels().get(kind)
+    if type_label is None:
+        raise UnknownType(f"material {first['id']}: type {kind!r} is not in the types vocabulary")
     keyword_objects.append({"key": slug_key(type_label), "value": type_label.lower()})
 
     levels = [key for phase in phases for key in maps["educationalLevels"].get(phase, [])] or list(
@@ -246,62 +235,6 @@ def _publisher(project: dict | None, maps: dict) -> dict:
     return {"key": slug_key(name), "value": name}
 
 
-def problems(rec: dict) -> list[str]:
-    """Why AOE would refuse the record: its metadata schema first, then its publish gate."""
-    found: list[str] = []
-    for field, limit in (("name", NAME_MAX), ("description", DESCRIPTION_MAX)):
-        value = rec.get(field) or {}
-        if not isinstance(value, dict) or set(value) - set(LABEL_LANGUAGES):
-            found.append(f"{field} must be an object with fi, sv and en")
-            continue
-        for lang, text in value.items():
-            if not isinstance(text, str):
-                found.append(f"{field}.{lang} must be text")
-            elif len(text) > limit:
-                found.append(f"{field}.{lang} is longer than {limit} characters")
-    for field in CODE_FIELDS:
-        for entry in rec.get(field) or []:
-            if not isinstance(entry, dict) or not isinstance(entry.get("key"), str) or not entry.get("key"):
-                found.append(f"{field}: an entry has no key")
-            elif not isinstance(entry.get("value"), str) or not entry.get("value"):
-                found.append(f"{field}: key {entry['key']} has no value")
-    for entry in rec.get("educationalLevels") or []:
-        if isinstance(entry, dict) and entry.get("key") in disabled_levels():
-            found.append(f"educational level {entry.get('value') or entry.get('key')} is disabled in AOE")
-    if len(rec.get("timeRequired") or "") > TIME_REQUIRED_MAX:
-        found.append(f"timeRequired is longer than {TIME_REQUIRED_MAX} characters")
-    # The publish gate of AOE's form.
-    name = rec.get("name") or {}
-    if not any(isinstance(v, str) and v.strip() for v in (name.values() if isinstance(name, dict) else [])):
-        found.append("no name in Finnish, Swedish or English")
-    # Our records carry the links to add (LinkPost objects); AOE's own records carry fileDetails.
-    links = rec.get("links") or rec.get("fileDetails") or []
-    if not links:
-        found.append("no link or file")
-    for i, link in enumerate(links, 1):
-        if not (link.get("link") or "").startswith(("http://", "https://")):
-            found.append(f"link {i} has no http(s) address")
-        if not link.get("language"):
-            found.append(f"link {i} has no language")
-        display = link.get("displayName") or {}
-        if not any(isinstance(v, str) and v.strip() for v in display.values()):
-            found.append(f"link {i} has no display name")
-    if not rec.get("authors"):
-        found.append("no author (person or organisation)")
-    if not rec.get("keywords"):
-        found.append("no keyword")
-    if not rec.get("learningResourceTypes"):
-        found.append("no learning resource type")
-    if not rec.get("educationalLevels"):
-        found.append("no educational level")
-    licence = rec.get("license")
-    if not licence:
-        found.append("no open licence stated")
-    elif licence not in licence_codes():
-        found.append(f"licence {licence} is not one AOE accepts ({', '.join(sorted(licence_codes()))})")
-    return found
-
-
 def export_records(rows: list[dict], projects: dict[str, dict], ready_only: bool = False) -> list[dict]:
     records = [record(work, projects.get(work[0].get("project_id"))) for work in group_works(rows)]
     return [r for r in records if r["aoeReady"]] if ready_only else records
@@ -311,15 +244,7 @@ def to_json(records: list[dict]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
-CSV_CODE_FIELDS = (
-    "keywords",
-    "learningResourceTypes",
-    "educationalRoles",
-    "educationalUses",
-    "educationalLevels",
-    "accessibilityFeatures",
-    "publisher",
-)
+CSV_CODE_FIELDS = tuple(f for f in CODE_FIELDS if f != "accessibilityHazards")  # we never set hazards
 
 
 def to_csv(records: list[dict]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 
 from harvester.classify import decide, is_about_page
-from harvester.items import Material, ProjectAbout
+from harvester.items import ProjectAbout
+from harvester.pipelines import materials_only
 
 
 class ClassifyPipeline:
@@ -18,9 +19,8 @@ class ClassifyPipeline:
         pipeline.crawler = crawler
         return pipeline
 
+    @materials_only
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # register and repository records go straight to the store
-            return item
         curated = getattr(spider or self.crawler.spider, "curation", None)
         note = curated.excludes([item["url"], item.get("fetched_url") or item["url"]]) if curated else None
         if note is not None:

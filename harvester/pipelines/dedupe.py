@@ -11,7 +11,7 @@ import re
 
 from scrapy.exceptions import DropItem
 
-from harvester.items import Material
+from harvester.pipelines import materials_only
 
 
 def url_quality(url: str) -> tuple:
@@ -24,9 +24,8 @@ class DedupePipeline:
         self.by_id: dict[str, dict] = {}
         self.by_hash: dict[tuple, dict] = {}
 
+    @materials_only
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # register and repository records go straight to the store
-            return item
         existing = self.by_id.get(item["id"])
         if existing is None and item.get("content_hash") and item.get("kind") != "embed":
             existing = self.by_hash.get((item["source_id"], item["content_hash"]))

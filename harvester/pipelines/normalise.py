@@ -6,7 +6,7 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from harvester.extract.html import clean
-from harvester.items import Material
+from harvester.pipelines import materials_only
 from harvester.urls import canonicalize, material_id
 
 
@@ -30,9 +30,8 @@ def is_rtl(text: str) -> bool:
 
 
 class NormalisePipeline:
+    @materials_only
     def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # register and repository records go straight to the store
-            return item
         declared = item.get("canonical_url")
         # rel=canonical is trusted only within the same host: a page cannot claim another site's identity.
         if declared and urlsplit(declared).netloc == urlsplit(item["url"]).netloc:

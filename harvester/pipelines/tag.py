@@ -4,11 +4,12 @@ tagged (harvester/tagging/tagger.py) in the tagging worker; then the curator's c
 from __future__ import annotations
 
 import hashlib
+import json
 
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from harvester import curation
-from harvester.items import Material
+from harvester.pipelines import materials_only
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.tagger import TAG_FIELDS, tag
 from harvester.tagging.worker import TaggingWorker, shared_worker
@@ -16,15 +17,22 @@ from harvester.urls import canonicalize
 
 
 def tag_key(item: dict, project: dict | None, correction: dict | None = None) -> str:
-    """Everything the tags of a material depend on, hashed: its content, URL, title, link texts,
-    declared language, the project's prior and the tagger itself (code and vocabularies)."""
+    """Everything the tags of a material depend on, hashed: every field the tagger reads (content,
+    URL, title, description, headings, image texts, link texts, declared language, kind, format,
+    page signals), the project's prior and the tagger itself (code and vocabularies). A field left
+    out here lets stale tags be reused when only that field changed."""
     parts = [
         TAGGER_VERSION,
         item.get("content_hash") or "",
         item.get("url") or "",
         item.get("title") or "",
+        item.get("description") or "",
+        "|".join(item.get("headings") or []),
+        "|".join(item.get("images") or []),
         item.get("declared_language") or "",
         item.get("kind") or "",
+        item.get("format") or "",
+        json.dumps(item.get("page_signals") or {}, sort_keys=True, default=str),
         "|".join(item.get("link_texts") or []),
         "|".join((project or {}).get("phases") or []),
         curation.fingerprint(correction),
@@ -81,9 +89,8 @@ class TagPipeline:
         pipeline.crawler = crawler
         return pipeline
 
+    @materials_only
     async def process_item(self, item, spider=None):
-        if not isinstance(item, Material):  # register and repository records go straight to the store
-            return item
         spider = spider or self.crawler.spider
         project = self.projects.get(item.get("project_id"))
         previous, corrections = getattr(spider, "previous_tags", {}), getattr(spider, "curation", None)

@@ -15,22 +15,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from harvester import yamlload
+from harvester.registry.validation import RegistryError, check, where
 
 REGISTRY_DIR = Path(__file__).parent
 PROJECTS_FILE = REGISTRY_DIR / "projects.yml"
 SOURCES_FILE = REGISTRY_DIR / "sources.yml"
-
-SOURCE_KEYS = {
-    "id", "name", "project", "start_urls", "scope", "platform", "note", "wayback",
-    "material_patterns", "exclude_patterns", "materials_selector", "sitemaps", "spider",
-}  # fmt: skip
-SPIDERS = ("site", "eura", "oaipmh")  # see harvester/spiders/
-REQUIRED_SOURCE_KEYS = {"id", "name", "start_urls"}
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-
-
-class RegistryError(ValueError):
-    """A registry file that cannot be used; the message says where and why."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +44,7 @@ class Source:
         return {urlsplit(u).netloc.lower() for u in (*self.start_urls, *self.scope, *self.sitemaps)}
 
 
-def _read_yaml(path: Path) -> object:
+def read_yaml(path: Path) -> object:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -64,17 +53,8 @@ def _read_yaml(path: Path) -> object:
         return yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise RegistryError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-
-
-def _check_url(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise RegistryError(f"{where}: expected a URL string, got {value!r}")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RegistryError(f"{where}: {value!r} is not an absolute http(s) URL")
-    return value
+        line = f" line {mark.line + 1}" if mark else ""
+        raise RegistryError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
 
 
 def origin(url: str) -> str:
@@ -83,7 +63,7 @@ def origin(url: str) -> str:
 
 
 def load_projects(path: Path = PROJECTS_FILE) -> list[dict]:
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
         raise RegistryError(f"{path}: expected a mapping with a 'projects:' list")
     seen: set[str] = set()
@@ -97,72 +77,31 @@ def load_projects(path: Path = PROJECTS_FILE) -> list[dict]:
     return data["projects"]
 
 
-def _entry_lines(path: Path, key: str) -> list[int]:
-    """Line numbers (1-based) of the entries of the top-level list `key`, for error messages."""
-    try:
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yamlload.LOADER)
-    except yaml.YAMLError:
-        return []
-    for key_node, value in getattr(root, "value", []) if isinstance(root, yaml.MappingNode) else []:
-        if key_node.value == key and isinstance(value, yaml.SequenceNode):
-            return [item.start_mark.line + 1 for item in value.value]
-    return []
-
-
 def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None) -> list[Source]:
-    """Parse and validate a sources file; a problem raises RegistryError naming file, line and entry."""
-    data = _read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
-        raise RegistryError(f"{path}: expected a mapping with a 'sources:' list")
-    lines = _entry_lines(path, "sources")
+    """Parse and validate a sources file (harvester/schema/sources.schema.json, then what a schema
+    cannot say); a problem raises RegistryError naming file, line and entry."""
+    data = read_yaml(path)
+    check(path, data, "sources", {"sources": "source"})
     sources: list[Source] = []
     seen: set[str] = set()
-    for i, entry in enumerate(data["sources"], 1):
-        line = f":{lines[i - 1]}" if len(lines) >= i else ""
-        where = f"{path}{line}: source #{i}"
-        if not isinstance(entry, dict):
-            raise RegistryError(f"{where}: expected a mapping, got {entry!r}")
-        if isinstance(entry.get("id"), str):
-            where = f"{path}{line}: source #{i} ({entry['id']})"
-        unknown = set(entry) - SOURCE_KEYS
-        if unknown:
-            raise RegistryError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        missing = REQUIRED_SOURCE_KEYS - set(entry)
-        if missing:
-            raise RegistryError(f"{where}: missing key(s) {', '.join(sorted(missing))}")
-        if not isinstance(entry["id"], str) or not re.match(ID_PATTERN, entry["id"]):
-            raise RegistryError(f"{where}: id must be a lower-case slug, got {entry['id']!r}")
+    for i, entry in enumerate(data["sources"]):
+        here = where(path, "sources", i, entry, "source")
         if entry["id"] in seen:
-            raise RegistryError(f"{where}: duplicate id {entry['id']!r}")
+            raise RegistryError(f"{here}: duplicate id {entry['id']!r}")
         seen.add(entry["id"])
         start_urls = entry["start_urls"]
-        if isinstance(start_urls, str) or not isinstance(start_urls, list) or not start_urls:
-            raise RegistryError(f"{where}: start_urls must be a non-empty list of URLs")
-        start_urls = [_check_url(u, f"{where} start_urls") for u in start_urls]
-        scope = entry.get("scope")
-        if scope is None:
-            scope = sorted({origin(u) for u in start_urls})
-        elif isinstance(scope, str) or not isinstance(scope, list) or not scope:
-            raise RegistryError(f"{where}: scope must be a non-empty list of URL prefixes")
-        scope = [_check_url(u, f"{where} scope") for u in scope]
+        scope = entry.get("scope") or sorted({origin(u) for u in start_urls})
         for url in start_urls:
             if not any(url.startswith(prefix) for prefix in scope):
-                raise RegistryError(f"{where}: start URL {url} is outside the source's scope")
-        if not isinstance(entry.get("wayback", False), bool):
-            raise RegistryError(f"{where}: wayback must be true or false")
-        patterns = {}
+                raise RegistryError(f"{here}: start URL {url} is outside the source's scope")
         for key in ("material_patterns", "exclude_patterns"):
-            values = entry.get(key) or []
-            if isinstance(values, str) or not isinstance(values, list):
-                raise RegistryError(f"{where}: {key} must be a list of regular expressions")
-            for value in values:
+            for value in entry.get(key) or []:
                 try:
                     re.compile(value)
-                except (re.error, TypeError) as exc:
+                except re.error as exc:
                     raise RegistryError(
-                        f"{where}: {key}: {value!r} is not a regular expression ({exc})"
+                        f"{here}: {key}: {value!r} is not a regular expression ({exc})"
                     ) from exc
-            patterns[key] = tuple(values)
         selector = entry.get("materials_selector")
         if selector is not None:
             try:
@@ -170,19 +109,10 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
 
                 HTMLTranslator().css_to_xpath(selector)
             except Exception as exc:  # cssselect raises several error types
-                raise RegistryError(
-                    f"{where}: materials_selector {selector!r} is not a CSS selector"
-                ) from exc
-        sitemaps = entry.get("sitemaps") or []
-        if isinstance(sitemaps, str) or not isinstance(sitemaps, list):
-            raise RegistryError(f"{where}: sitemaps must be a list of URLs")
-        sitemaps = [_check_url(u, f"{where} sitemaps") for u in sitemaps]
-        spider = entry.get("spider", "site")
-        if spider not in SPIDERS:
-            raise RegistryError(f"{where}: spider must be one of {', '.join(SPIDERS)}, got {spider!r}")
+                raise RegistryError(f"{here}: materials_selector {selector!r} is not a CSS selector") from exc
         project = entry.get("project")
         if project is not None and project_ids is not None and project not in project_ids:
-            raise RegistryError(f"{where}: unknown project {project!r} (not in projects.yml)")
+            raise RegistryError(f"{here}: unknown project {project!r} (not in projects.yml)")
         sources.append(
             Source(
                 id=entry["id"],
@@ -193,13 +123,11 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
                 platform=entry.get("platform"),
                 note=entry.get("note"),
                 wayback=entry.get("wayback", False),
-                material_patterns=patterns["material_patterns"],
-                exclude_patterns=patterns["exclude_patterns"],
+                material_patterns=tuple(entry.get("material_patterns") or ()),
+                exclude_patterns=tuple(entry.get("exclude_patterns") or ()),
                 materials_selector=selector,
-                sitemaps=tuple(sitemaps),
-                spider=spider,
+                sitemaps=tuple(entry.get("sitemaps") or ()),
+                spider=entry.get("spider", "site"),
             )
         )
-    if not sources:
-        raise RegistryError(f"{path}: the sources list is empty")
     return sources

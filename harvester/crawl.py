@@ -1,0 +1,104 @@
+"""Running one harvest's crawl: Scrapy's settings for the run, one crawler per source (the spider
+its source names), a progress line per source, and the results the store pipeline collected. A
+crawl that never closed is reported as a failed source, so publishing changes nothing of it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
+    """Project settings plus what this run needs: its id, the projects (tagging priors), the
+    HTTP cache beside the catalogue (conditional requests on re-harvests), the operator's limits."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("harvester.settings", priority="project")
+    settings.set("HTTPCACHE_DIR", str(Path(db_path).resolve().with_suffix(".httpcache")), priority="cmdline")
+    settings.set("AINEISTOPANKKI_RUN_ID", run_id, priority="cmdline")
+    settings.set("AINEISTOPANKKI_PROJECTS", {p["id"]: p for p in projects}, priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if args.log_file:
+        settings.set("LOG_FILE", args.log_file, priority="cmdline")
+    if getattr(args, "wayback_url", None):
+        settings.set("AINEISTOPANKKI_WAYBACK_URL", args.wayback_url, priority="cmdline")
+    if getattr(args, "no_file_text", False):
+        settings.set("AINEISTOPANKKI_EXTRACT_FILES", False, priority="cmdline")
+    if args.timeout:
+        settings.set("DOWNLOAD_TIMEOUT", args.timeout, priority="cmdline")
+    if args.no_cache:
+        settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
+    if args.revalidate:
+        headers = {**settings.getdict("DEFAULT_REQUEST_HEADERS"), "Cache-Control": "max-age=0"}
+        settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="cmdline")
+    if args.max_pages:
+        settings.set("CLOSESPIDER_PAGECOUNT", args.max_pages, priority="cmdline")
+    if args.delay is not None:
+        settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
+        settings.set("AUTOTHROTTLE_START_DELAY", args.delay, priority="cmdline")
+        if args.delay == 0:
+            # Only sensible for a local web (the demo): no throttling, a few parallel requests per host.
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 4, priority="cmdline")
+    return settings
+
+
+class Progress:
+    """A line per source as its crawl ends, so an operator watching a long harvest sees it move."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.done = 0
+
+    def source_done(self, crawler):
+        def report(spider, reason):
+            self.done += 1
+            stats = crawler.stats
+            print(
+                f"  [{self.done}/{self.total}] {spider.source.id}:"
+                f" {stats.get_value('item_scraped_count', 0)} materials,"
+                f" {stats.get_value('downloader/response_count', 0)} responses,"
+                f" {len(getattr(spider, 'errors', []))} errors ({reason})",
+                file=sys.stderr,
+                flush=True,
+            )
+
+        return report
+
+
+def crawl(settings, db, run_id: int, sources: list, corrections) -> list[dict]:
+    """Crawl every source (each with the tags its materials had, so unchanged ones keep them) and
+    return one result per source for publish_run."""
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    from harvester.catalog import previous_tags
+    from harvester.pipelines.store import collected
+    from harvester.spiders.eura import EuraSpider
+    from harvester.spiders.oaipmh import OaiPmhSpider
+    from harvester.spiders.site import SiteSpider
+    from harvester.tagging.worker import shutdown_shared_worker
+
+    process = CrawlerProcess(settings)
+    progress = Progress(len(sources))
+    for source in sources:
+        spider_class = {"eura": EuraSpider, "oaipmh": OaiPmhSpider}.get(source.spider, SiteSpider)
+        crawler = process.create_crawler(spider_class)
+        crawler.signals.connect(progress.source_done(crawler), signal=signals.spider_closed, weak=False)
+        process.crawl(
+            crawler, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
+        )
+    try:
+        process.start()
+    finally:
+        shutdown_shared_worker()
+    results = collected(run_id)
+    missing = sorted({s.id for s in sources} - {r["source_id"] for r in results})
+    for source_id in missing:  # a crawl that never closed (it crashed): record it, change nothing
+        error = {"url": "", "error": "the crawl did not finish", "referrer": None}
+        results.append(
+            {"source_id": source_id, "items": [], "report": {"status": "failed", "errors": [error]}}
+        )
+    return results
