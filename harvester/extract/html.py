@@ -22,7 +22,7 @@ from lxml import html as lxml_html
 
 from .licence import licence_code
 from .main_content import main_content
-from .text import clean, table_text
+from .text import clean, lines_of
 
 MAIN_CANDIDATES = (
     "//main",
@@ -105,36 +105,13 @@ def primary_language(tag: str | None) -> str | None:
 
 def block_text(element) -> str:
     """Text of an element with line breaks between block elements."""
-    parts: list[str] = []
-
-    def walk(el):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "table":
-            parts.append("\n" + _table_text(el) + "\n")
-            if el.tail:
-                parts.append(el.tail)
-            return
-        if tag in BLOCK_TAGS:
-            parts.append("\n")
-        if el.text and tag:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in BLOCK_TAGS:
-            parts.append("\n")
-
-    walk(element)
-    lines = (clean(line) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return lines_of(element, BLOCK_TAGS, _table_rows)
 
 
-def _table_text(table) -> str:
-    rows = [
+def _table_rows(table) -> list[list[str]]:
+    return [
         [clean(cell.text_content()) for cell in _xpath("./th|./td")(row)] for row in _xpath(".//tr")(table)
     ]
-    return table_text(rows)
 
 
 def _main_element(tree):

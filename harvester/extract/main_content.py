@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import etree
 
-from .text import clean, table_text
+from .text import clean, lines_of
 
 logger = logging.getLogger(__name__)
 
@@ -73,28 +73,9 @@ def main_content(html: str, url: str | None = None, fast: bool = False) -> MainC
 
 
 def render(element) -> str:
-    """trafilatura's XML as lines: a line per block, tables column by column."""
-    parts: list[str] = []
+    """trafilatura's XML as lines: a line per block, tables as table_text reads them."""
+    return lines_of(element, BLOCKS, _rows)
 
-    def walk(el):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "table":
-            rows = [[clean("".join(c.itertext())) for c in row.iter("cell")] for row in el.iter("row")]
-            parts.append("\n" + table_text(rows) + "\n")
-            if el.tail:
-                parts.append(el.tail)
-            return
-        if tag in BLOCKS:
-            parts.append("\n")
-        if el.text and tag:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag in BLOCKS:
-            parts.append("\n")
 
-    walk(element)
-    lines = (clean(line) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+def _rows(table) -> list[list[str]]:
+    return [[clean("".join(cell.itertext())) for cell in row.iter("cell")] for row in table.iter("row")]

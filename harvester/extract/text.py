@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -58,4 +59,32 @@ def table_text(rows: list[list[str]]) -> str:
         lines = ["\n".join(r[i] for r in rows if i < len(r) and r[i]) for i in range(width)]
     else:
         lines = [" ".join(c for c in r if c) for r in rows]
+    return "\n".join(line for line in lines if line)
+
+
+def lines_of(element, blocks: set[str], table_rows: Callable) -> str:
+    """An element's text a line per block element; a table (its rows as lists of cell texts, given by
+    table_rows) as table_text reads it. Serves both HTML and trafilatura's XML."""
+    parts: list[str] = []
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table":
+            parts.append("\n" + table_text(table_rows(el)) + "\n")
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if tag in blocks:
+            parts.append("\n")
+        if el.text and tag:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if tag in blocks:
+            parts.append("\n")
+
+    walk(element)
+    lines = (clean(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
