@@ -211,7 +211,7 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     page.word_count = len(page.text.split())
     # Link density is a property of the content wrapper: a page of links is one even where the
     # extractor has dropped the links as chrome.
-    wrapper_words = len(block_text(content).split()) if found else page.word_count
+    wrapper_words = len(" ".join(content.itertext()).split()) if found else page.word_count
     link_words = sum(len(clean(a.text_content()).split()) for a in _xpath(".//a")(content))
     page.link_density = round(min(1.0, link_words / wrapper_words), 3) if wrapper_words else 1.0
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree
+from trafilatura.settings import Extractor
 
 from .text import clean, lines_of
 
@@ -33,6 +35,12 @@ class MainContent:
     headings: list[str]
 
 
+@lru_cache(maxsize=2)
+def _options(fast: bool) -> Extractor:
+    """The extractor's options, built once: building them reads its configuration every time."""
+    return Extractor(precision=True, fast=fast, comments=False, tables=True, with_metadata=False)
+
+
 def main_content(html: str, url: str | None = None, fast: bool = False) -> MainContent | None:
     """The page's own text and headings, or None when nothing reads as content (a stub, a page of
     links, a page too short for the extractor to judge): the caller falls back to the page's
@@ -46,16 +54,7 @@ def main_content(html: str, url: str | None = None, fast: bool = False) -> MainC
         )
         return None
     try:
-        document = trafilatura.bare_extraction(
-            html,
-            url=url,
-            favor_precision=True,
-            fast=fast,
-            include_comments=False,
-            include_tables=True,
-            with_metadata=False,
-            as_dict=False,
-        )
+        document = trafilatura.bare_extraction(html, options=_options(fast), as_dict=False)
     except (ValueError, TypeError, AttributeError, RecursionError, etree.LxmlError) as exc:
         # A page the extractor cannot take is still read, by its content wrapper.
         logger.warning(
