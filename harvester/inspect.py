@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
-import re
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -30,8 +29,9 @@ from harvester.pipelines.normalise import NormalisePipeline
 from harvester.registry import Source
 from harvester.settings import DOWNLOAD_MAXSIZE, DOWNLOAD_TIMEOUT, USER_AGENT
 from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
+from harvester.spiders.site import SiteSpider
 from harvester.tagging.tagger import tag
-from harvester.urls import canonicalize, file_format
+from harvester.urls import file_format
 
 FIELDS = (
     "url",
@@ -72,13 +72,8 @@ def source_context(source: Source | None, url: str) -> Context:
     URLs (a start page is no material) and the source's own hints."""
     if source is None:
         return Context()
-    hint = None
-    if any(re.search(p, url) for p in source.exclude_patterns):
-        hint = "excluded"
-    elif any(re.search(p, url) for p in source.material_patterns):
-        hint = "material"
-    roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
-    return Context(source_id=source.id, project_id=source.project, hint=hint, roots=roots)
+    spider = SiteSpider(source)  # its own hints and roots, as a harvest reads them
+    return Context(source_id=source.id, project_id=source.project, hint=spider.hint(url), roots=spider.roots)
 
 
 def items_from_body(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .vocabulary import load
+from .vocabulary import compile_keyword, load
 
 FIELD_WEIGHTS = {
     "title": 3.0,
@@ -75,8 +75,10 @@ ENDING = re.compile(
 )
 
 
-def _ends_word(word: str, end: int) -> bool:
-    return ENDING.fullmatch(word[end:]) is not None
+def _word_end(text: str, end: int) -> tuple[int, bool]:
+    """Where the word running on at `end` ends, and whether what runs on is an inflectional ending."""
+    tail = WORD_TAIL.match(text, end)
+    return tail.end(), ENDING.fullmatch(tail.group(0)) is not None
 
 
 @cache
@@ -88,7 +90,7 @@ def _index(vocabulary: str, folded: bool = False) -> KeywordIndex:
         for pattern, weight, keyword in term.patterns:
             if folded:
                 keyword = keyword.translate(FOLD)
-                pattern = re.compile(rf"(?<![\w]){re.escape(keyword.lstrip('~').lower())}", re.UNICODE)
+                pattern = compile_keyword(keyword)
             stem = keyword.lstrip("~").lower()
             if not WORD.fullmatch(stem):
                 phrases.append((pattern, term.id, weight, keyword))
@@ -130,18 +132,18 @@ def _field_hits(vocabulary: str, text: str, folded: bool = False) -> dict[tuple[
             if length > len(word):
                 break
             entries = index.prefixes.get(word[:length], ())
-            if entries and (length > SHORT_STEM or _ends_word(word, length)):
+            if entries and (length > SHORT_STEM or _word_end(word, length)[1]):
                 for entry in entries:
                     hits[entry] = hits.get(entry, 0) + 1
     # Compound parts: each stem looked for in the whole field (one C-level scan a stem, not a word).
     for stem, term_id, weight, keyword in index.inside:
         at = text.find(stem)
         while at >= 0:
-            end = at + len(stem)
-            if len(stem) > SHORT_STEM or ENDING.fullmatch(WORD_TAIL.match(text, end).group(0)):
+            word_end, inflected = _word_end(text, at + len(stem))
+            if len(stem) > SHORT_STEM or inflected:
                 key = (term_id, weight, keyword)
                 hits[key] = hits.get(key, 0) + 1
-            at = text.find(stem, WORD_TAIL.match(text, end).end())  # once a word, as before
+            at = text.find(stem, word_end)  # once a word, as before
     return hits
 
 

@@ -20,7 +20,7 @@ class Term:
     patterns: tuple[tuple[re.Pattern, float, str], ...]  # (compiled keyword, weight, keyword as written)
 
 
-def _compile(keyword: str) -> re.Pattern:
+def compile_keyword(keyword: str) -> re.Pattern:
     """A keyword is a stem matched at a word start; '~stem' also matches inside compounds."""
     inside = keyword.startswith("~")
     stem = re.escape(keyword.lstrip("~").lower())
@@ -41,7 +41,7 @@ def load(name: str) -> tuple[Term, ...]:
     for entry in entries(name):
         patterns = []
         for weight, keywords in (entry.get("keywords") or {}).items():
-            patterns.extend((_compile(str(k)), float(weight), str(k)) for k in keywords)
+            patterns.extend((compile_keyword(str(k)), float(weight), str(k)) for k in keywords)
         terms.append(Term(entry["id"], dict(entry["label"]), tuple(patterns)))
     return tuple(terms)
 
