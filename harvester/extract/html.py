@@ -35,7 +35,6 @@ MAIN_CANDIDATES = (
     "//body",
 )
 CHROME_TAGS = ("header", "nav", "footer", "aside")
-FAST_WHEN_MARKED = True
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "form", "button", "select")
 BLOCK_TAGS = {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -182,12 +181,11 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         content = _without(main, DROP_TAGS)
     else:
         content = _without(main, DROP_TAGS + CHROME_TAGS)
-    h1 = _xpath(".//h1")(content) or _xpath("//h1")(tree)
+    content_h1 = _xpath(".//h1")(content)
+    h1 = content_h1 or _xpath("//h1")(tree)
     page.h1 = clean(h1[0].text_content()) if h1 else None
     marked = main.tag in ("main", "article") or main.get("role") == "main"
-    found = (
-        main_content(html, url, fast=FAST_WHEN_MARKED and marked) if isinstance(html, (str, bytes)) else None
-    )
+    found = main_content(html, url, fast=marked) if isinstance(html, (str, bytes)) else None
     if found:
         page.text = found.text
         page.headings = found.headings if page.h1 in (None, *found.headings) else [page.h1, *found.headings]
@@ -200,7 +198,6 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     html_title = TITLE_SUFFIX.sub("", page.html_title) if page.html_title else None
     # A page's own heading first; an h1 outside the content is often the site's logo, so the page's
     # declared titles come before it.
-    content_h1 = _xpath(".//h1")(content)
     page.title = (
         (clean(content_h1[0].text_content()) if content_h1 else None)
         or (clean(og_title[0]) if og_title else None)
