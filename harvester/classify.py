@@ -4,10 +4,11 @@ Files and video embeds found on in-scope pages are materials. A page is a materi
 when its main content is itself the material (a guide, an info page, a course page):
 site furniture (news, events, contact, privacy, accessibility, archives, the project's
 own "about" page, thank-you and "coming soon" stubs) is recognised by URL segments and
-headings, and link lists by the link density of their content. Length alone decides
-nothing: a short page is a material when something says so — it is a language version of
-a page (hreflang, a language path), it is marked as plain language, or it carries an
-embedded game, map or app — and a long page is one when it is substantial prose.
+headings, and link lists by the link density of their content. No word floor: a page of
+100 words or more is substantial content; a shorter one is a material when something says
+so — it embeds a game, map or app or links to an app store, it is marked as plain language,
+it is a language version of a page (hreflang, a language path), its title names a material
+type, or it is prose in sections of its own.
 """
 
 from __future__ import annotations
