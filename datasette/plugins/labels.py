@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from datasette import hookimpl
@@ -35,11 +36,17 @@ def labels(value, vocabulary: str, lang: str = "fi") -> list[str]:
     return [label(v, vocabulary, lang) for v in values]
 
 
+def _lang(context) -> str:
+    lang = context.get("ui_lang")
+    return lang if lang in ("fi", "sv", "en") else "fi"
+
+
 @hookimpl
 def prepare_jinja2_environment(env):
     env.globals["catalogue"] = catalogue_name()  # templates link to the catalogue's tables by it
-    env.filters["label"] = label
-    env.filters["labels"] = labels
+    # In templates the labels follow the page's language (`ui_lang`, set by the i18n plugin).
+    env.filters["label"] = pass_context(lambda ctx, value, vocabulary: label(value, vocabulary, _lang(ctx)))
+    env.filters["labels"] = pass_context(lambda ctx, value, vocabulary: labels(value, vocabulary, _lang(ctx)))
     env.filters["facet_name"] = lambda name: FACET_NAMES.get(name, name)
     env.filters["facet_value"] = lambda value, column, fallback: (
         label(value, VOCABULARY_COLUMNS[column]) if column in VOCABULARY_COLUMNS else fallback
