@@ -1,6 +1,7 @@
 """The dashboard at /kojelauta: materials by language, phase, audience, type and project as bar
-charts (inline SVG drawn by the template: no script, works offline and under a strict CSP), and the
-harvest history."""
+charts (inline SVG drawn by the template: no script, works offline and under a strict CSP), each with
+its numbers as a table beside it (the charts' text alternative), and the harvest history. The SVG
+scales to its box (viewBox, width 100 %), so a phone shows it whole."""
 
 from __future__ import annotations
 
@@ -14,19 +15,19 @@ from harvester.web import read
 CHART_WIDTH = 420
 BAR_HEIGHT = 22
 LABEL_WIDTH = 180
-CHARTS = (  # title, key in queries.dashboard(), the vocabulary of its ids (None: shown as they are)
-    ("Kielet · Språk · Languages", "languages", "languages"),
-    ("Vaiheet · Skeden · Phases", "phases", "phases"),
-    ("Kohderyhmät · Målgrupper · Audiences", "audiences", "audiences"),
-    ("Tyypit · Typer · Types", "types", "types"),
-    ("Hankkeet · Projekt · Projects", "projects", None),
+CHARTS = (  # title's message key, key in queries.dashboard(), the vocabulary of its ids (None: as they are)
+    ("dashboard.languages", "languages", "languages"),
+    ("dashboard.phases", "phases", "phases"),
+    ("dashboard.audiences", "audiences", "audiences"),
+    ("dashboard.types", "types", "types"),
+    ("dashboard.projects", "projects", None),
 )
 
 
-def bar_chart(rows: list[dict], vocabulary: str | None) -> dict:
+def bar_chart(rows: list[dict], vocabulary: str | None, lang: str = "fi") -> dict:
     """The geometry of a horizontal bar chart: one bar per (id, n), the longest for the largest n,
     room left after each bar for its value."""
-    names = label_map(vocabulary) if vocabulary else {}
+    names = label_map(vocabulary, lang) if vocabulary else {}
     top = max((r["n"] for r in rows), default=0) or 1
     bars = [
         {
@@ -42,7 +43,9 @@ def bar_chart(rows: list[dict], vocabulary: str | None) -> dict:
 
 async def dashboard(datasette, request):
     counts = await read(datasette, queries.dashboard)
-    charts = [(title, bar_chart(counts[key], vocabulary)) for title, key, vocabulary in CHARTS]
+    lang = request.cookies.get("ui_lang") if request.args.get("lang") is None else request.args.get("lang")
+    lang = lang if lang in ("fi", "sv", "en") else "fi"
+    charts = [(title, key, bar_chart(counts[key], vocabulary, lang)) for title, key, vocabulary in CHARTS]
     context = {"charts": charts, "runs": counts["runs"]}
     return Response.html(await datasette.render_template("dashboard.html", context, request=request))
 
