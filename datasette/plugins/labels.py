@@ -88,8 +88,8 @@ def render_cell(row, value, column, table, database):
     project ids to the project's page."""
     if database != catalogue_name() or value is None:
         return None
-    if table == "projects" and column == "id":
-        return Markup(f'<a href="/hanke/{escape(value)}">{escape(value)}</a>')
+    if table == "projects" and column in ("name_fi", "name_sv") and "id" in row.keys():  # noqa: SIM118
+        return Markup(f'<a href="/hanke/{escape(row["id"])}">{escape(value)}</a>')
     if table != "materials":
         return None
     if column == "title" and row is not None and "id" in row.keys():  # noqa: SIM118 (a sqlite3.Row)

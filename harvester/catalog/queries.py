@@ -394,6 +394,7 @@ def readiness(db: Connection, limit: int | None = 500, offset: int = 0, blocked_
     records = []
     for w in page:
         versions = [members[i] for i in json.loads(w["ids"]) if i in members]
+        versions.sort(key=lambda v: v["title"] != w["name"])  # the version the work is named by first
         for version in versions:
             version["languages"] = json.loads(version["languages"] or "[]")
         records.append(
