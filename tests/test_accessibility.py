@@ -81,7 +81,8 @@ def audit(browser, url: str, width: str, shot: str) -> dict:
         page.goto(url, wait_until="load")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
-            "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
+            "async () => { const r = await axe.run(document, {resultTypes: ['violations'],"
+            " rules: {'target-size': {enabled: true}}});"  # tap targets of 24 px (WCAG 2.2, off by default)
             " return r.violations.map(v => ({id: v.id, impact: v.impact,"
             " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); }"
         )
@@ -130,3 +131,54 @@ def test_the_checks_can_fail(browser, site, tmp_path):
         context.close()
     assert {"html-has-lang", "select-name"} <= set(ids)
     assert overflow > 0
+
+
+CONTRAST_JS = """(element) => {
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => {
+    const v = rgb(c).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+  };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
+  const backgroundOf = (node) => {  // the first painted background from node up
+    for (; node; node = node.parentElement) {
+      const colour = getComputedStyle(node).backgroundColor;
+      if (colour !== "rgba(0, 0, 0, 0)" && colour !== "transparent") return colour;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const style = getComputedStyle(element);
+  return {text: ratio(style.color, backgroundOf(element)),  // the outline is drawn outside the element
+          outline: ratio(style.outlineColor, backgroundOf(element.parentElement)),
+          outlineWidth: parseFloat(style.outlineWidth), tag: element.tagName, cls: element.className};
+}"""
+
+
+def test_keyboard_skip_link_and_visible_focus(browser, site):
+    """Tab first reaches the skip link, which takes focus to <main>; every focused link or button
+    after it keeps its text at 4.5:1 and shows an outline of at least 3:1 (WCAG 1.4.11)."""
+    base, ids = site
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(base + f"/aineisto/{ids['finnish']}")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+        assert '"top":' in box and page.locator(".skip-link").is_visible()
+        page.keyboard.press("Enter")
+        assert page.evaluate("location.hash") == "#main"
+        checked = []
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            focused = page.evaluate_handle("document.activeElement")
+            found = page.evaluate(CONTRAST_JS, focused)
+            checked.append(found)
+            assert found["text"] >= 4.5, found
+            assert found["outlineWidth"] >= 2 and found["outline"] >= 3, found
+        assert {"A"} <= {c["tag"] for c in checked}
+    finally:
+        context.close()
