@@ -61,6 +61,7 @@ PAGES = {  # name: path, with {finnish}, {rtl} and {project} filled from the cat
     "table": "/catalog/materials",
     "table-filtered": "/catalog/materials?_tag_languages=so",
     "not-found": "/aineisto/0000000000000000",
+    "row": "/catalog/materials/{rtl}",
 }
 
 

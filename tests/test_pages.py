@@ -309,3 +309,9 @@ def test_described_evidence_and_first_sentences():
     )
     assert len(evidence.first_sentences("sana " * 200, limit=100)) <= 102
     assert evidence.first_sentences(None) == ""
+
+
+def test_language_paths_open_the_front_page_in_that_language(ds):
+    for lang in ("sv", "en", "fi"):
+        response = get(ds, f"/{lang}")
+        assert response.status_code == 302 and response.headers["location"] == f"/?lang={lang}"

@@ -30,10 +30,16 @@ async def material_page(datasette, request):
     return Response.html(await datasette.render_template("material.html", context, request=request))
 
 
+async def language_home(datasette, request):
+    """/sv, /en (and /fi): the front page in that language, remembered as ?lang= is."""
+    return Response.redirect(f"/?lang={request.url_vars['lang']}")
+
+
 @hookimpl
 def register_routes():
     return [
         (r"^/$", front),
+        (r"^/(?P<lang>fi|sv|en)/?$", language_home),
         (r"^/hanke/(?P<project_id>[^/]+)$", project_page),
         (r"^/aineisto/(?P<material_id>[^/]+)$", material_page),
     ]
