@@ -94,8 +94,9 @@ def menu_links(datasette, request):
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    """Not found (and other 4xx) as a page of the catalogue in the chosen language; JSON stays JSON."""
-    if not isinstance(exception, Base400) or request.path.endswith(".json"):
+    """Not found as a page of the catalogue in the chosen language; JSON stays JSON, and other
+    errors are Datasette's own (its error page, on this base template)."""
+    if not isinstance(exception, Base400) or exception.status != 404 or request.path.endswith(".json"):
         return None
 
     detail = str(exception.args[0]) if exception.args else ""
