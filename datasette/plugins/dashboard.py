@@ -9,7 +9,6 @@ from datasette.utils.asgi import Response
 
 from datasette import hookimpl
 from harvester.catalog import queries
-from harvester.tagging.vocabulary import label_map
 from harvester.web import read
 
 CHART_WIDTH = 420
@@ -24,28 +23,32 @@ CHARTS = (  # title's message key, key in queries.dashboard(), the vocabulary of
 )
 
 
-def bar_chart(rows: list[dict], vocabulary: str | None, lang: str = "fi") -> dict:
+def bar_chart(rows: list[dict], vocabulary: str | None) -> dict:
     """The geometry of a horizontal bar chart: one bar per (id, n), the longest for the largest n,
-    room left after each bar for its value."""
-    names = label_map(vocabulary, lang) if vocabulary else {}
+    room left after each bar for its value. Bars keep their ids: the template labels them in the
+    page's language (the `label` filter)."""
     top = max((r["n"] for r in rows), default=0) or 1
     bars = [
         {
-            "name": names.get(row["id"], str(row["id"])),
+            "id": str(row["id"]),
             "n": row["n"],
             "y": BAR_HEIGHT * i + 2,
             "length": max(2, int((CHART_WIDTH - LABEL_WIDTH - 40) * row["n"] / top)),
         }
         for i, row in enumerate(rows)
     ]
-    return {"bars": bars, "width": CHART_WIDTH, "height": BAR_HEIGHT * len(rows) + 4, "x": LABEL_WIDTH}
+    return {
+        "bars": bars,
+        "vocabulary": vocabulary,
+        "width": CHART_WIDTH,
+        "height": BAR_HEIGHT * len(rows) + 4,
+        "x": LABEL_WIDTH,
+    }
 
 
 async def dashboard(datasette, request):
     counts = await read(datasette, queries.dashboard)
-    lang = request.cookies.get("ui_lang") if request.args.get("lang") is None else request.args.get("lang")
-    lang = lang if lang in ("fi", "sv", "en") else "fi"
-    charts = [(title, key, bar_chart(counts[key], vocabulary, lang)) for title, key, vocabulary in CHARTS]
+    charts = [(title, key, bar_chart(counts[key], vocabulary)) for title, key, vocabulary in CHARTS]
     context = {"charts": charts, "runs": counts["runs"]}
     return Response.html(await datasette.render_template("dashboard.html", context, request=request))
 
