@@ -315,3 +315,9 @@ def test_language_paths_open_the_front_page_in_that_language(ds):
     for lang in ("sv", "en", "fi"):
         response = get(ds, f"/{lang}")
         assert response.status_code == 302 and response.headers["location"] == f"/?lang={lang}"
+
+
+def test_the_language_switch_keeps_the_rest_of_the_address(ds):
+    page = get(ds, "/catalog/materials?_tag_languages=so&_search=&lang=en").text
+    switch = re.search(r'<ul class="lang-switch".*?</ul>', page, re.S).group(0)
+    assert 'href="/catalog/materials?_tag_languages=so&amp;_search=&amp;lang=sv"' in switch

@@ -37,7 +37,11 @@ def i18n():
 def language_links(request, current: str) -> list[dict]:
     """The same page in each interface language: the path with `lang=` replaced, other args kept."""
     path = request.path if request else "/"
-    args = [(k, v) for k, v in parse_qsl(request.query_string if request else "") if k != "lang"]
+    args = [
+        (k, v)
+        for k, v in parse_qsl(request.query_string if request else "", keep_blank_values=True)
+        if k != "lang"
+    ]
     return [
         {
             "code": code,
