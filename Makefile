@@ -38,7 +38,7 @@ $(AXE):
 		echo "Installing npm for axe-core"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) \
 		|| echo "Could not install npm: the accessibility tests will be skipped"; }
-	-npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@$(AXE_CORE)
+	-npm install --silent --no-audit --no-fund --save-exact --prefix .cache/axe axe-core@$(AXE_CORE)
 
 test: install browser
 	$(BIN)/ruff check .

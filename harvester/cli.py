@@ -65,6 +65,8 @@ def harvest(args) -> int:
     print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
     settings = scrapy_settings(args, str(args.db), run_id, projects)
     results = crawl(settings, db, run_id, sources, corrections)
+    # SIGTERM or Ctrl-C during the crawl: Scrapy ends it gracefully; the demo must not serve after
+    args.stopped = any((r.get("report") or {}).get("finish_reason") == "shutdown" for r in results)
     counts = publish_run(
         db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials)
     )
@@ -229,9 +231,15 @@ def demo(args) -> int:
         args.curation = Path(folder) / "demo-curation.yml"
         args.curation.write_text(web.localise(CURATION_FILE), encoding="utf-8")
         args.delay = 0.0
-        code = harvest(args)
-    if code != 0 or args.no_serve:
+        stop_on_signals()  # until Scrapy's own handlers take over for the crawl
+        try:
+            code = harvest(args)
+        except KeyboardInterrupt:  # before the crawl: no material written; the run reads "interrupted" later
+            code, args.stopped = 0, True
+    if code != 0 or args.no_serve or getattr(args, "stopped", False):
         web.stop()
+        if getattr(args, "stopped", False):
+            print("aineistopankki demo: stopped during the harvest", file=sys.stderr, flush=True)
         return code
     stop_on_signals()
     serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]

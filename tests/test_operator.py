@@ -133,3 +133,34 @@ def test_other_errors_are_still_errors():
     run_dead = {**run, "errors": 1}
     lines = harvest_report.summary(run_dead, rows, only_dead, {})
     assert lines[0].startswith("harvest run 4: ok - ") and "1 dead link on the sites" in lines[0]
+
+
+@pytest.mark.e2e
+def test_demo_stopped_during_the_harvest_does_not_go_on_to_serve(tmp_path):
+    import threading
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "harvester.cli", "demo", "--db", str(tmp_path / "c.db"), "--port", str(port),
+         "--demo-port", "0"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not any(line.startswith("harvesting") for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert any(line.startswith("harvesting") for line in lines), lines
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=180)
+        reader.join(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert "aineistopankki demo: stopped during the harvest\n" in lines
+    assert "Traceback" not in "".join(lines)
+    with socket.socket() as again:  # the catalogue was never served
+        again.bind(("127.0.0.1", port))
