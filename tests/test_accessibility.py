@@ -58,6 +58,7 @@ PAGES = {  # name: path, with {finnish}, {rtl} and {project} filled from the cat
     "readiness": "/catalog/-/aoe-readiness",
     "table": "/catalog/materials",
     "table-filtered": "/catalog/materials?_tag_languages=so",
+    "projects-table": "/catalog/projects",
     "not-found": "/aineisto/0000000000000000",
     "row": "/catalog/materials/{rtl}",
 }

@@ -226,6 +226,8 @@ def test_materials_table_hides_internal_columns_and_links_titles(ds):
     assert {"title", "languages", "type"} <= set(headers)
     assert not {"content_hash", "missed_harvests", "text", "tag_key", "tag_evidence"} & set(headers)
     assert re.search(r'<td class="col-title[^"]*"><a href="/aineisto/[0-9a-f]{16}" dir="auto">', page)
+    assert re.search(r'<td class="col-project_id[^"]*"><a href="/hanke/[\w-]+">[^<{]+</a>', page)
+    assert "{&#39;value&#39;" not in page and "{'value'" not in page
     asked = get(ds, "/catalog/materials?_col=title&_col=content_hash").text
     assert "content_hash" in re.findall(r'<th [^>]*data-column="([^"]+)"', asked)
     row = get(ds, "/catalog/materials.json?_shape=array&_size=1").json()[0]

@@ -94,8 +94,9 @@ def render_cell(row, value, column, table, database):
         return None
     if column == "title" and row is not None and "id" in row.keys():  # noqa: SIM118 (a sqlite3.Row)
         return Markup(f'<a href="/aineisto/{escape(row["id"])}" dir="auto">{escape(value)}</a>')
-    if column == "project_id":
-        return Markup(f'<a href="/hanke/{escape(value)}">{escape(value)}</a>')
+    if column == "project_id":  # expanded as a foreign key: {"value": id, "label": name}
+        project, name = (value["value"], value["label"]) if isinstance(value, dict) else (value, value)
+        return Markup(f'<a href="/hanke/{escape(project)}">{escape(name or project)}</a>')
     if column in ("languages", "phases", "audiences"):
         try:
             shown = labels(value, VOCABULARY_COLUMNS[column])
@@ -103,7 +104,7 @@ def render_cell(row, value, column, table, database):
             return None
         return Markup(", ".join(str(escape(s)) for s in shown))
     if column == "plain_language":
-        return Markup("selkokieli ✓") if value else Markup("")
+        return Markup("selkokieli ✓") if value else Markup("–")  # an empty Markup would show the 0
     return None
 
 
