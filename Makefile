@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed
 DB ?= catalog.db
 SOURCES ?= harvester/registry/sources.yml
 PORT ?= 8001
+DEMO_PORT ?= 8701
+AXE_CORE := 4.11.0
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: install browser demo test harvest serve lint format pdfs bench bench-scale clean
 
@@ -17,16 +20,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-# Start the demo web on 127.0.0.1:8701-8707, harvest it into $(DB), serve Datasette on :$(PORT).
+# Start the demo web on 127.0.0.1:$(DEMO_PORT) and the six ports after it, harvest it into $(DB),
+# serve Datasette on :$(PORT). Either busy? `make demo PORT=8011 DEMO_PORT=8801`.
 demo: install
-	$(BIN)/aineistopankki demo --db $(DB) --port $(PORT)
+	$(BIN)/aineistopankki demo --db $(DB) --port $(PORT) --demo-port $(DEMO_PORT)
 
-# The browser tests drive Debian's chromium (Playwright's own browser download is not used).
-browser:
+# The browser tests drive Debian's chromium (Playwright's own browser download is not used) and
+# audit pages with axe-core from npm (tests/test_accessibility.py injects it).
+browser: $(AXE)
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Could not install chromium: the browser tests will be skipped"; }
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing npm for axe-core"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) \
+		|| echo "Could not install npm: the accessibility tests will be skipped"; }
+	-npm install --silent --no-audit --no-fund --save-exact --prefix .cache/axe axe-core@$(AXE_CORE)
 
 test: install browser
 	$(BIN)/ruff check .

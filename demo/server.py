@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import email.utils
+import errno
 import hashlib
 import mimetypes
 import re
@@ -74,6 +75,17 @@ def _load_routes(site_dir: Path) -> dict:
     }
 
 
+class PortBusy(OSError):
+    """A port the demo web (or the catalogue) needs is taken or not allowed: said with the port."""
+
+    def __init__(self, host: str, port: int, what: str, cause: OSError):
+        self.host, self.port, self.what = host, port, what
+        reason = (
+            "is already in use" if cause.errno == errno.EADDRINUSE else f"cannot be used ({cause.strerror})"
+        )
+        super().__init__(f"port {port} on {host} ({what}) {reason}")
+
+
 class DemoWeb:
     """All demo sites, each on its own loopback port, served from background threads."""
 
@@ -95,9 +107,14 @@ class DemoWeb:
         return self.base_port + SITES.index(site)
 
     def start(self) -> DemoWeb:
+        """Serve every site; a port that cannot be had stops the ones started and raises PortBusy."""
         for site in self.sites:
             port = self.base_port + SITES.index(site) if self.base_port else 0
-            server = LoopbackServer((self.host, port), self._handler(site))
+            try:
+                server = LoopbackServer((self.host, port), self._handler(site))
+            except OSError as exc:
+                self.stop()
+                raise PortBusy(self.host, port, f"demo site {site}", exc) from exc
             self.servers[site] = server
             threading.Thread(target=server.serve_forever, name=f"demo-{site}", daemon=True).start()
         return self

@@ -7,13 +7,17 @@ harvester.validate, harvester.linkcheck, harvester.export, harvester.inspect); p
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import logging
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from harvester import harvest_report
 from harvester.registry import RegistryError, load_projects, load_sources
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 
@@ -61,21 +65,16 @@ def harvest(args) -> int:
     print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
     settings = scrapy_settings(args, str(args.db), run_id, projects)
     results = crawl(settings, db, run_id, sources, corrections)
-    publish_run(db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials))
+    # SIGTERM or Ctrl-C during the crawl: Scrapy ends it gracefully; the demo must not serve after
+    args.stopped = any((r.get("report") or {}).get("finish_reason") == "shutdown" for r in results)
+    counts = publish_run(
+        db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials)
+    )
     run, rows = settle_run(db, run_id, len(sources))
     db.close()
     status, message = run["status"], run["message"]
-    print(
-        f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
-        f"from {len(sources)} sources, {run['pages_fetched']} responses "
-        f"({run['not_modified']} not modified, {run['bytes']} bytes), {run['gone_materials']} gone, "
-        f"{run['errors']} errors"
-    )
-    for r in rows:
-        print(
-            f"  {r['source_id']:28} {r['status']:8} {r['materials']:4} materials "
-            f"{r['pages_fetched']:5} responses {r['errors']:3} errors"
-        )
+    for line in harvest_report.summary(run, rows, results, counts):
+        print(line)
     if message:
         print(f"  problems: {message}", file=sys.stderr)
     return EXIT_NOTHING_HARVESTED if status == "failed" else 0
@@ -167,16 +166,64 @@ def serve(args) -> int:
         status, text = web.get(args.db, args.get)
         print(text)
         return 0 if status == 200 else 1
+    taken = port_taken(args.host, args.port)
+    if taken:
+        print(
+            f"aineistopankki serve: port {args.port} on {args.host} {taken}:"
+            " stop what uses it or choose another with --port (make serve PORT=...)",
+            file=sys.stderr,
+        )
+        return EXIT_CANNOT_RUN
     print(f"Serving the catalogue on http://{args.host}:{args.port}/", flush=True)
     web.serve(args.db, args.host, args.port)
     return 0
 
 
+def port_taken(host: str, port: int) -> str | None:
+    """Why the catalogue could not listen on host:port (None when it can), found by binding it."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return (
+                "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+            )
+    return None
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and Ctrl-C end the command as KeyboardInterrupt: after a harvest, Scrapy's own
+    handlers are still installed and would swallow them (its reactor is stopped by then)."""
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
 def demo(args) -> int:
     sys.path.insert(0, str(REPO_DIR))  # the demo web lives in the repository, not in the package
-    from demo.server import CURATION_FILE, SOURCES_FILE, DemoWeb
+    from demo.server import CURATION_FILE, SOURCES_FILE, DemoWeb, PortBusy
 
-    web = DemoWeb(args.demo_port).start()
+    taken = None if args.no_serve else port_taken(args.host, args.port)
+    if taken:
+        print(
+            f"aineistopankki demo: port {args.port} on {args.host} (the catalogue) {taken}:"
+            " stop what uses it or choose another with --port (make demo PORT=...)",
+            file=sys.stderr,
+        )
+        return EXIT_CANNOT_RUN
+    try:
+        web = DemoWeb(args.demo_port).start()
+    except PortBusy as exc:
+        print(
+            f"aineistopankki demo: {exc}: stop what uses it or choose another first port with"
+            " --demo-port (make demo DEMO_PORT=...); the demo web takes it and the six after it",
+            file=sys.stderr,
+        )
+        return EXIT_CANNOT_RUN
     print("Demo web:", ", ".join(f"{site} {web.origin(site)}/" for site in web.sites), flush=True)
     with tempfile.TemporaryDirectory() as folder:
         args.sources = Path(folder) / "demo-sources.yml"
@@ -184,13 +231,31 @@ def demo(args) -> int:
         args.curation = Path(folder) / "demo-curation.yml"
         args.curation.write_text(web.localise(CURATION_FILE), encoding="utf-8")
         args.delay = 0.0
-        code = harvest(args)
-    if code != 0 or args.no_serve:
+        stop_on_signals()  # until Scrapy's own handlers take over for the crawl
+        try:
+            code = harvest(args)
+        except KeyboardInterrupt:  # before the crawl: no material written; the run reads "interrupted" later
+            code, args.stopped = 0, True
+    if code != 0 or args.no_serve or getattr(args, "stopped", False):
         web.stop()
+        if getattr(args, "stopped", False):
+            print("aineistopankki demo: stopped during the harvest", file=sys.stderr, flush=True)
         return code
-    try:  # in a process of its own: the harvest's reactor and worker are done with by then
-        serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
-        return subprocess.call([sys.executable, "-m", "harvester.cli", *serve_command])
+    stop_on_signals()
+    serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
+    # in a process of its own: the harvest's reactor and worker are done with by then
+    server = subprocess.Popen([sys.executable, "-m", "harvester.cli", *serve_command])
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()  # uvicorn shuts down on SIGTERM
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        print("aineistopankki demo: stopped", file=sys.stderr, flush=True)
+        return 0
     finally:
         web.stop()
 

@@ -58,7 +58,7 @@ class Progress:
             stats = crawler.stats
             print(
                 f"  [{self.done}/{self.total}] {spider.source.id}:"
-                f" {stats.get_value('item_scraped_count', 0)} materials,"
+                f" {stats.get_value('aineistopankki/materials', 0)} materials found,"
                 f" {stats.get_value('downloader/response_count', 0)} responses,"
                 f" {len(getattr(spider, 'errors', []))} errors ({reason})",
                 file=sys.stderr,

@@ -67,11 +67,9 @@ def test_search_for_a_somali_material(page, site):
     assert page.locator("ol.results mark").count() > 0
     shot(page, "search-somali")
     page.click("ol.results li:first-child a.result-title")
-    page.wait_for_selector("table.evidence")
-    assert (
-        "Miksi nämä tunnisteet?" in page.inner_text("h2 >> nth=-1")
-        or page.locator("table.evidence").count() == 1
-    )
+    page.wait_for_selector("ul.evidence li")
+    assert "Miksi nämä tunnisteet?" in page.inner_text("main")
+    assert "Kieli: somali" in page.inner_text("ul.evidence")
     shot(page, "material")
     assert page.problems == []
 
@@ -104,3 +102,28 @@ def test_open_the_dashboard(page, site):
     assert "somali" in page.inner_text(".charts")
     shot(page, "dashboard")
     assert page.problems == []
+
+
+def test_switch_the_interface_to_swedish_and_keep_it(page, site):
+    page.goto(site + "/kojelauta")
+    page.click("ul.lang-switch a:has-text('Svenska')")
+    page.wait_for_url("**lang=sv")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert page.inner_text("h1") == "Översikt"
+    page.click("details.nav-menu summary")
+    page.click(".nav-menu-inner a:has-text('AOE-beredskap')")
+    page.wait_for_selector("h1:has-text('AOE-beredskap')")
+    assert page.evaluate("document.documentElement.lang") == "sv"  # remembered without ?lang=
+    assert "ingen öppen licens angiven" in page.inner_text("main")
+    shot(page, "readiness-swedish")
+    assert page.problems == []
+
+
+def test_a_missing_material_is_a_page_of_the_catalogue(page, site):
+    response = page.goto(site + "/aineisto/0000000000000000?lang=en")
+    assert response.status == 404
+    assert page.inner_text("h1") == "Material not found"
+    page.fill("main input[name=q]", "opas")
+    page.click("main form.big-search button")
+    page.wait_for_url("**/haku?q=opas")
+    assert page.problems == [] or all("404" in problem for problem in page.problems)

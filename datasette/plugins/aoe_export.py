@@ -60,7 +60,7 @@ async def readiness(datasette, request):
     offset = int(request.args.get("_offset") or 0) if as_json else 0
     found = await catalogue(datasette).execute_fn(
         lambda conn: read_readiness(
-            conn, limit=JSON_PAGE if as_json else 500, offset=offset, blocked_only=not as_json
+            conn, limit=JSON_PAGE if as_json else 2000, offset=offset, blocked_only=False
         )
     )
     if as_json:
@@ -89,7 +89,9 @@ async def readiness(datasette, request):
             {
                 "database": catalogue_name(),
                 "works": found["works"],
-                "blocked": found["records"],
+                "materials": found["materials"],
+                "blocked": [r for r in found["records"] if not r["aoeReady"]],
+                "ready_works": [r for r in found["records"] if r["aoeReady"]],
                 "in_aoe": found["in_aoe"],
                 "ready": found["ready"],
             },

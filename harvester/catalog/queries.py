@@ -13,7 +13,8 @@ import sqlite3
 
 import sqlite_utils
 
-from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE, WORK_TABLE
+from harvester.catalog import evidence
+from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE, VERDICT_TABLE, WORK_TABLE
 from harvester.catalog.schema import DATESTAMP
 
 # What an AOE record (harvester/export/aoe.py) and an OAI-PMH record read from a material.
@@ -261,8 +262,9 @@ def project_page(db: Connection, project_id: str) -> dict | None:
 
 
 def material_page(db: Connection, material_id: str) -> dict | None:
-    """A material with its tag evidence, its versions in other languages, its project and the URLs it
-    was found at; None when there is no such material."""
+    """A material with its tag evidence in words, a description (its own, else the text's first
+    sentences), its AOE verdict, its versions in other languages, its project and the URLs it was
+    found at; None when there is no such material."""
     found = rows(db, "select * from materials where id = ?", [material_id])
     if not found:
         return None
@@ -275,18 +277,31 @@ def material_page(db: Connection, material_id: str) -> dict | None:
         " order by title",
         [material["id"], material.get("work_id"), json.dumps(alternates)],
     )
-    project = rows(db, "select id, name_fi from projects where id = ?", [material.get("project_id")])
+    project = rows(db, "select id, name_fi, name_sv from projects where id = ?", [material.get("project_id")])
     locations = rows(
         db,
         "select url, first_seen, last_seen from material_locations where material_id = ?",
         [material["id"]],
     )
+    verdict = rows(
+        db,
+        f"select w.ready, w.problems, w.in_aoe from {VERDICT_TABLE} v join {WORK_TABLE} w on w.work = v.work"
+        " where v.material_id = ?",
+        [material["id"]],
+    )
+    aoe = None
+    if verdict:
+        aoe = {**verdict[0], "problems": json.loads(verdict[0]["problems"] or "[]")}
+    own = (material.get("description") or "").strip()
     return {
         "m": material,
-        "evidence": sorted(json.loads(material.get("tag_evidence") or "{}").items()),
+        "description": own or evidence.first_sentences(material.get("text")),
+        "description_is_own": bool(own),
+        "evidence": evidence.describe(material.get("tag_evidence")),
         "versions": versions,
         "project": project[0] if project else None,
         "locations": locations,
+        "aoe": aoe,
     }
 
 
@@ -347,12 +362,17 @@ def search_rows(db: Connection, rowids: list[int]) -> list[dict]:
 
 def readiness(db: Connection, limit: int | None = 500, offset: int = 0, blocked_only: bool = True) -> dict:
     """AOE readiness from the verdicts the catalogue keeps (readiness.py), shaped as AOE records are
-    where the page reads them: how many works, how many ready, how many already in AOE, and a page of
-    works (`limit` from `offset`; blocked ones not yet in AOE, or all), problems first, then title.
-    Narrow tables only: fast at any size (bench/catalogue_scale.py)."""
-    works, ready, in_aoe = (
+    where the page reads them: how many works (a work is one AOE record: its language versions are
+    materials of their own in the catalogue), how many active materials they hold, how many ready,
+    how many already in AOE, and a page of works (`limit` from `offset`; blocked ones not yet in
+    AOE, or all), problems first, then title, each with its versions (id, title, languages) and
+    project. Narrow tables and the page's own rows only: fast at any size (bench/catalogue_scale.py)."""
+    works, ready, in_aoe, materials = (
         _conn(db)
-        .execute(f"select count(*), coalesce(sum(ready), 0), count(in_aoe) from {WORK_TABLE}")
+        .execute(
+            f"select count(*), coalesce(sum(ready), 0), count(in_aoe),"
+            f" (select count(*) from {VERDICT_TABLE}) from {WORK_TABLE}"
+        )
         .fetchone()
     )
     where = "where ready = 0 and in_aoe is null" if blocked_only else ""
@@ -361,15 +381,39 @@ def readiness(db: Connection, limit: int | None = 500, offset: int = 0, blocked_
         f"select * from {WORK_TABLE} {where} order by ready, problems, name limit ? offset ?",
         [-1 if limit is None else limit, offset],
     )
-    records = [
-        {
-            "name": {"fi": w["name"], "sv": "", "en": ""},
-            "aoeReady": bool(w["ready"]),
-            "aoeProblems": json.loads(w["problems"]),
-            "links": [{"language": lang} for lang in json.loads(w["languages"])],
-            "aineistopankki": {"ids": json.loads(w["ids"]), "inAoe": w["in_aoe"]},
-        }
-        for w in page
-    ]
+    ids = [i for w in page for i in json.loads(w["ids"])]
+    members = {
+        row["id"]: row
+        for row in rows(
+            db,
+            "select id, title, languages, project_id from materials"
+            " where id in (select value from json_each(?))",
+            [json.dumps(ids)],
+        )
+    }
+    records = []
+    for w in page:
+        versions = [members[i] for i in json.loads(w["ids"]) if i in members]
+        versions.sort(key=lambda v: v["title"] != w["name"])  # the version the work is named by first
+        for version in versions:
+            version["languages"] = json.loads(version["languages"] or "[]")
+        records.append(
+            {
+                "name": {"fi": w["name"], "sv": "", "en": ""},
+                "aoeReady": bool(w["ready"]),
+                "aoeProblems": json.loads(w["problems"]),
+                "links": [{"language": lang} for lang in json.loads(w["languages"])],
+                "aineistopankki": {"ids": json.loads(w["ids"]), "inAoe": w["in_aoe"]},
+                "versions": versions,
+                "project_id": next((v["project_id"] for v in versions if v["project_id"]), None),
+            }
+        )
     following = offset + len(page) if limit is not None and len(page) == limit else None
-    return {"works": works, "ready": ready, "in_aoe": in_aoe, "records": records, "next": following}
+    return {
+        "works": works,
+        "materials": materials,
+        "ready": ready,
+        "in_aoe": in_aoe,
+        "records": records,
+        "next": following,
+    }

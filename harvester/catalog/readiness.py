@@ -6,6 +6,7 @@ so that the readiness page counts and lists in SQL (harvester/catalog/queries.py
 from __future__ import annotations
 
 import json
+import re
 
 import sqlite_utils
 
@@ -74,4 +75,42 @@ def refresh_marks(db: sqlite_utils.Database) -> None:
     db.execute(
         f"update {WORK_TABLE} set in_aoe = (select max(m.in_aoe) from {VERDICT_TABLE} v"
         f" join materials m on m.id = v.material_id where v.work = {WORK_TABLE}.work)"
+    )
+
+
+# AOE's problems are kept as AOE's rules word them (English, aoe_schema.py); pages show them in the
+# interface language through these message keys (datasette/i18n/messages.yml), the values filled in.
+PROBLEM_PATTERNS = (
+    (re.compile(r"no open licence stated"), "aoe.problem.no_licence"),
+    (re.compile(r"licence (?P<licence>\S+) is not one AOE accepts"), "aoe.problem.bad_licence"),
+    (re.compile(r"no name in Finnish, Swedish or English"), "aoe.problem.no_name"),
+    (re.compile(r"no link or file"), "aoe.problem.no_link"),
+    (re.compile(r"link (?P<n>\d+) has no http\(s\) address"), "aoe.problem.link_address"),
+    (re.compile(r"link (?P<n>\d+) has no language"), "aoe.problem.link_language"),
+    (re.compile(r"link (?P<n>\d+) has no display name"), "aoe.problem.link_name"),
+    (re.compile(r"no author"), "aoe.problem.no_author"),
+    (re.compile(r"no keyword"), "aoe.problem.no_keyword"),
+    (re.compile(r"no learning resource type"), "aoe.problem.no_type"),
+    (re.compile(r"no educational level"), "aoe.problem.no_level"),
+    (
+        re.compile(r"(?P<field>\w+)\.(?P<lang>fi|sv|en) is longer than (?P<limit>\d+) characters"),
+        "aoe.problem.too_long",
+    ),
+    (re.compile(r"educational level (?P<level>.+) is disabled in AOE"), "aoe.problem.level_disabled"),
+)
+
+
+def problem_message(problem: str) -> tuple[str, dict]:
+    """(message key, values) for one of AOE's problems; an unknown one keeps its own words."""
+    for pattern, key in PROBLEM_PATTERNS:
+        found = pattern.match(problem)
+        if found:
+            return key, found.groupdict()
+    return "aoe.problem.other", {"problem": problem}
+
+
+def licence_problem(problems: list[str]) -> bool:
+    """Whether a licence is what blocks (the librarian asks the project about it)."""
+    return any(
+        problem_message(p)[0] in ("aoe.problem.no_licence", "aoe.problem.bad_licence") for p in problems
     )

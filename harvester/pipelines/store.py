@@ -61,6 +61,7 @@ class StorePipeline:
             )
             return item
         self.items.append(item)
+        self.stats.inc_value("aineistopankki/materials")  # the progress line's count (crawl.py)
         return item
 
     def hand_over(self, spider, reason):
