@@ -1,0 +1,266 @@
+"""Hostile input on the serving side (issue 15): whatever an old catalogue row holds, OAI-PMH, the Atom
+feed and the sitemap stay well-formed XML; absolute URLs come from configuration, never from the
+request's Host header; an empty catalogue has a valid empty feed; a malformed resumption token is an
+OAI-PMH error, not a 500; arbitrary SQL is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import http.client
+import json
+import sqlite3
+from urllib.parse import quote, urlsplit
+
+import pytest
+from helpers import served_datasette
+from lxml import etree
+
+from harvester.catalog import open_catalog, publish_run, sync_registry
+from harvester.registry import Source, load_projects
+from harvester.web import build
+
+OAI = "{http://www.openarchives.org/OAI/2.0/}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+# Every C0 control but tab, LF and CR (which XML carries), DEL and every C1 control, and the two
+# noncharacters U+FFFE and U+FFFF.
+HOSTILE = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"] + [chr(c) for c in range(0x7F, 0xA0)]
+HOSTILE += ["\ufffe", "\uffff"]
+CHUNK = 8
+HOSTILE_HOST = 'evil.example"><x y="'
+
+
+def catalogue(path, items: int) -> None:
+    db = open_catalog(path)
+    source = Source(
+        id="s",
+        name="S",
+        project="hyva-alku-hameessa",
+        start_urls=("https://a.fi/",),
+        scope=("https://a.fi/",),
+    )
+    sync_registry(db, load_projects(), [source])
+    rows = [
+        {
+            "id": f"{n:016x}",
+            "url": f"https://a.fi/oppaat/opas-{n}.pdf",
+            "title": f"Opas {n} kotoutumiseen",
+            "description": "Selkokielinen opas asumisesta ja terveyspalveluista.",
+            "type": "guide",
+            "languages": ["fi"],
+            "phases": ["initial"],
+            "audiences": ["immigrants"],
+            "format": "pdf",
+            "source_id": "s",
+            "project_id": "hyva-alku-hameessa",
+            "locations": [f"https://a.fi/oppaat/opas-{n}.pdf"],
+        }
+        for n in range(items)
+    ]
+    if rows:
+        publish_run(db, None, [{"source_id": "s", "items": rows, "report": {}}])
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory):
+    """A catalogue whose rows hold every control character in titles, descriptions and link texts, as a
+    catalogue written before text was cleaned on the way in may hold them (written behind the store)."""
+    path = tmp_path_factory.mktemp("hostile") / "catalog.db"
+    chunks = [HOSTILE[i : i + CHUNK] for i in range(0, len(HOSTILE), CHUNK)]
+    catalogue(path, len(chunks))
+    conn = sqlite3.connect(path)
+    for n, chunk in enumerate(chunks):
+        dirty = "".join(chunk)
+        conn.execute(
+            "update materials set title = ?, description = ?, link_texts = ? where id = ?",
+            [
+                f"Opas{dirty} {n} kotoutumiseen",
+                f"Ohje{dirty} asumisesta",
+                json.dumps([f"Lataa{dirty}"]),
+                f"{n:016x}",
+            ],
+        )
+    conn.commit()
+    conn.close()
+    return path, len(chunks)
+
+
+def get(ds, path: str, host: str = "localhost"):
+    async def fetch():
+        await ds.invoke_startup()
+        return await ds.client.get(path, headers={"host": host})
+
+    return asyncio.run(fetch())
+
+
+def parse(response) -> etree._Element:
+    assert response.status_code == 200, response.text[:500]
+    return etree.fromstring(response.content)  # raises on anything not well-formed
+
+
+def test_every_xml_response_is_well_formed_whatever_the_rows_hold(hostile_db):
+    path, count = hostile_db
+    ds = build(path)
+    for prefix in ("oai_dc", "lrmi_fi"):
+        doc = parse(get(ds, f"/oai?verb=ListRecords&metadataPrefix={prefix}"))
+        titles = doc.findall(f".//{OAI}record//{{http://purl.org/dc/elements/1.1/}}title")
+        assert len(doc.findall(f".//{OAI}record")) == count
+        # (the AOE record folds runs of whitespace; U+001C-U+001F and U+0085 are whitespace to Python)
+        assert {" ".join(t.text.split()) for t in titles} == {f"Opas {n} kotoutumiseen" for n in range(count)}
+        for n in range(count):
+            record = parse(
+                get(ds, f"/oai?verb=GetRecord&metadataPrefix={prefix}&identifier=oai:aineistopankki:{n:016x}")
+            )
+            assert record.find(f".//{OAI}record") is not None
+    parse(get(ds, "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc"))
+    feed = parse(get(ds, "/catalog/uudet.atom"))
+    assert {e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")} == {
+        f"Opas {n} kotoutumiseen" for n in range(count)
+    }
+    assert all("Ohje asumisesta" in e.findtext(f"{ATOM}content") for e in feed.findall(f"{ATOM}entry"))
+    sitemap = parse(get(ds, "/sitemap.xml"))
+    assert len(sitemap) == 3 + 25 + count  # front, search, dashboard, the projects, the materials
+
+
+@pytest.mark.parametrize("char", HOSTILE)
+def test_a_requested_value_with_a_control_character_is_answered_in_xml(hostile_db, char):
+    ds = build(hostile_db[0])
+    for query in (
+        f"verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:aineistopankki:x{quote(char)}",
+        f"verb=ListRecords&metadataPrefix={quote(char)}",
+        f"verb=ListRecords&resumptionToken={quote(char)}",
+        f"verb={quote(char)}",
+    ):
+        doc = parse(get(ds, "/oai?" + query))
+        assert doc.find(f"{OAI}error") is not None
+
+
+def token(state) -> str:
+    return base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+
+
+GOOD = {
+    "prefix": "oai_dc",
+    "set": None,
+    "from": None,
+    "until": None,
+    "cursor": 20,
+    "after": ["2026-01-01", "x"],
+}
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "!!!",
+        "e30",  # {}
+        token([1, 2]),
+        token("text"),
+        token({**GOOD, "cursor": "20"}),
+        token({**GOOD, "cursor": -1}),
+        token({**GOOD, "cursor": True}),
+        token({**GOOD, "prefix": ["oai_dc"]}),
+        token({**GOOD, "prefix": None}),
+        token({**GOOD, "set": 7}),
+        token({**GOOD, "from": 20260101}),
+        token({**GOOD, "until": {"a": 1}}),
+        token({**GOOD, "after": ["2026-01-01"]}),
+        token({**GOOD, "after": [1, 2]}),
+        token({**GOOD, "total": "many"}),
+        token({**GOOD, "extra": 1}),
+        token({k: v for k, v in GOOD.items() if k != "set"} | {"after": None}),
+        base64.urlsafe_b64encode(b"[" * 5000 + b"]" * 5000).decode(),
+        "A" * 60_000,
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+    ],
+)
+def test_a_wrongly_shaped_resumption_token_is_bad_resumption_token(hostile_db, bad):
+    ds = build(hostile_db[0])
+    doc = parse(get(ds, "/oai?verb=ListRecords&resumptionToken=" + quote(bad)))
+    assert doc.find(f"{OAI}error").get("code") == "badResumptionToken"
+
+
+def test_a_token_missing_optional_keys_still_pages(hostile_db):
+    """Tokens are only ours; the check must not refuse one we issue (set/from/until may be absent)."""
+    ds = build(hostile_db[0])
+    state = {k: v for k, v in GOOD.items() if k not in ("set", "from", "until")} | {"cursor": 0}
+    doc = parse(get(ds, "/oai?verb=ListIdentifiers&resumptionToken=" + token(state)))
+    assert doc.find(f"{OAI}error") is None
+
+
+def test_an_empty_catalogue_has_a_valid_empty_feed_and_sitemap(tmp_path):
+    catalogue(tmp_path / "catalog.db", 0)
+    ds = build(tmp_path / "catalog.db")
+    feed = parse(get(ds, "/catalog/uudet.atom"))
+    assert feed.tag == f"{ATOM}feed" and feed.findall(f"{ATOM}entry") == []
+    assert feed.findtext(f"{ATOM}updated") and feed.findtext(f"{ATOM}id")
+    assert len(parse(get(ds, "/sitemap.xml"))) == 3 + 25
+    assert parse(get(ds, "/oai?verb=ListRecords&metadataPrefix=oai_dc")).find(f"{OAI}error").get("code") == (
+        "noRecordsMatch"
+    )
+
+
+def raw_get(base: str, path: str, host: str) -> tuple[int, bytes]:
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    conn.putrequest("GET", path, skip_host=True)
+    conn.putheader("Host", host)
+    conn.endheaders()
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+URL_PAGES = ["/oai?verb=Identify", "/catalog/uudet.atom", "/sitemap.xml", "/robots.txt"]
+
+
+def test_absolute_urls_never_come_from_the_host_header(hostile_db, monkeypatch):
+    """A served catalogue (uvicorn) asked with a hostile Host: the pages name the listening address,
+    and with a base URL configured, exactly that."""
+    with served_datasette(hostile_db[0]) as base:
+        for path in URL_PAGES:
+            status, body = raw_get(base, path, HOSTILE_HOST)
+            assert status == 200 and b"evil" not in body, path
+            assert base.encode() in body, path
+            if path != "/robots.txt":
+                etree.fromstring(body)
+    monkeypatch.setenv("AINEISTOPANKKI_BASE_URL", "https://aineistopankki.example.fi/")
+    with served_datasette(hostile_db[0]) as base:
+        for path in URL_PAGES:
+            status, body = raw_get(base, path, HOSTILE_HOST)
+            assert status == 200 and b"evil" not in body and base.encode() not in body, path
+            assert b"https://aineistopankki.example.fi/" in body, path
+        identify = etree.fromstring(raw_get(base, "/oai?verb=Identify", HOSTILE_HOST)[1])
+        assert identify.findtext(f".//{OAI}baseURL") == "https://aineistopankki.example.fi/oai"
+
+
+def test_a_base_url_that_is_not_an_origin_stops_the_server(hostile_db, monkeypatch):
+    monkeypatch.setenv("AINEISTOPANKKI_BASE_URL", "javascript:alert(1)")
+    ds = build(hostile_db[0])
+    with pytest.raises(ValueError, match="not an http"):
+        asyncio.run(ds.invoke_startup())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/catalog?sql=select+printf('%.*c',300000000,'x')",
+        "/catalog.json?sql=select+printf('%.*c',300000000,'x')",
+        "/catalog.json?sql=select+1",
+        "/catalog/materials.json?_where=1%3D1",
+    ],
+)
+def test_arbitrary_sql_is_refused_to_the_public(hostile_db, path):
+    ds = build(hostile_db[0])
+    response = get(ds, path)
+    assert response.status_code in (400, 403), response.status_code
+    assert "x" * 1000 not in response.text
+
+
+def test_canned_queries_and_the_json_api_stay(hostile_db):
+    ds = build(hostile_db[0])
+    assert get(ds, "/catalog/uudet.json").status_code == 200
+    data = get(ds, "/catalog/materials.json?_size=2&type=guide").json()
+    assert data["filtered_table_rows_count"] == hostile_db[1] and len(data["rows"]) == 2
