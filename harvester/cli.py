@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -82,16 +84,21 @@ def harvest(args) -> int:
 
 
 def validate(args) -> int:
-    from harvester.catalog import open_catalog
+    from harvester.cli_catalogue import CatalogueError, open_read_only
     from harvester.validate import FIELDS, as_json, render
     from harvester.validate import validate as check
 
-    if no_catalogue("validate", args.db):
-        return EXIT_CANNOT_RUN
     minimums = {name: getattr(args, f"min_{name}") for name in FIELDS}
-    db = open_catalog(args.db)
-    reports = check(db, minimums)
-    db.close()
+    try:
+        db = open_read_only(args.db)
+        reports = check(db, minimums)
+        db.close()
+    except CatalogueError as exc:
+        print(f"aineistopankki validate: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except sqlite3.DatabaseError as exc:  # damage found only while reading
+        print(f"aineistopankki validate: cannot read catalogue {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     print(as_json(reports) if args.json else render(reports))
     problems = sum(len(r.problems) for r in reports)
     if problems:
@@ -101,23 +108,40 @@ def validate(args) -> int:
 
 
 def check_links_command(args) -> int:
-    from harvester.catalog import open_catalog, record_link_checks
+    """Results are written as they come, so a check stopped half-way keeps what it found."""
+    from harvester.catalog import record_link_checks
     from harvester.catalog.queries import link_targets
-    from harvester.linkcheck import check_links
+    from harvester.cli_catalogue import CatalogueError, literal_origins, open_for_writing
+    from harvester.linkcheck import iter_check_links
 
-    if no_catalogue("check-links", args.db):
+    try:
+        db = open_for_writing(args.db)
+        targets = link_targets(db, args.source)
+        allowed = literal_origins(db) | frozenset(args.allow_host or ())
+    except CatalogueError as exc:
+        print(f"aineistopankki check-links: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    db = open_catalog(args.db)
-    results = check_links(
-        link_targets(db, args.source),
-        timeout=args.timeout,
-        cdx=args.cdx,
-        wayback=args.wayback_url,
-        workers=args.workers,
-        delay=args.delay,
-    )
-    record_link_checks(db, results)
-    db.close()
+    except sqlite3.DatabaseError as exc:
+        print(f"aineistopankki check-links: cannot read catalogue {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    results = []
+    try:
+        for result in iter_check_links(
+            targets,
+            timeout=args.timeout,
+            cdx=args.cdx,
+            wayback=args.wayback_url,
+            workers=args.workers,
+            delay=args.delay,
+            allowed=allowed,
+        ):
+            record_link_checks(db, [result])
+            results.append(result)
+    except sqlite3.DatabaseError as exc:
+        print(f"aineistopankki check-links: cannot save results in {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    finally:
+        db.close()
     dead = [r for r in results if r.dead]
     archived = [r for r in dead if r.archived_url]
     skipped = [r for r in results if r.status is None]
@@ -132,25 +156,35 @@ def check_links_command(args) -> int:
 
 
 def export_command(args) -> int:
-    from harvester.catalog import export_rows, open_catalog, projects_by_id
+    from harvester.catalog import export_rows, projects_by_id
+    from harvester.cli_catalogue import CatalogueError, open_read_only
     from harvester.export.aoe import UnknownType, export_records, to_csv, to_json
 
-    if no_catalogue("export", args.db):
-        return EXIT_CANNOT_RUN
-    db = open_catalog(args.db)
-    rows = export_rows(db, project=args.project, phase=args.phase)
     try:
-        records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
+        db = open_read_only(args.db)
+        try:
+            rows = export_rows(db, project=args.project, phase=args.phase)
+            records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
+        finally:
+            db.close()
+    except CatalogueError as exc:
+        print(f"aineistopankki export: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except sqlite3.DatabaseError as exc:
+        print(f"aineistopankki export: cannot read catalogue {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     except UnknownType as exc:
         print(f"aineistopankki export: cannot export: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    finally:
-        db.close()
     text = to_json(records) if args.format == "aoe-json" else to_csv(records)
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"aineistopankki export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
     ready = sum(r["aoeReady"] for r in records)
     print(f"exported {len(records)} AOE records ({ready} ready to publish) to {args.out}", file=sys.stderr)
     return 0
@@ -162,7 +196,11 @@ def serve(args) -> int:
 
     if no_catalogue("serve", args.db):
         return EXIT_CANNOT_RUN
-    open_catalog(args.db).close()  # an older catalogue is migrated before Datasette reads it
+    try:
+        open_catalog(args.db).close()  # an older catalogue is migrated before Datasette reads it
+    except sqlite3.DatabaseError as exc:
+        print(f"aineistopankki serve: cannot use catalogue {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     if args.get:  # a soundness check: one page, printed; exit 1 unless it answered 200
         status, text = web.get(args.db, args.get)
         print(text)
@@ -188,10 +226,16 @@ def demo(args) -> int:
     if code != 0 or args.no_serve:
         web.stop()
         return code
-    try:  # in a process of its own: the harvest's reactor and worker are done with by then
-        serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
-        return subprocess.call([sys.executable, "-m", "harvester.cli", *serve_command])
+    # in a process of its own (the harvest's reactor and worker are done with by then), stopped with us
+    serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
+    server = subprocess.Popen([sys.executable, "-m", "harvester.cli", *serve_command])
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        return server.wait()
+    except KeyboardInterrupt:  # Ctrl-C reaches the server too (same process group): let it finish
+        return server.wait()
     finally:
+        signal.signal(signal.SIGTERM, previous)
         web.stop()
 
 
@@ -264,6 +308,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=DOWNLOAD_DELAY,
         help=f"seconds between requests to one host (default {DOWNLOAD_DELAY})",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST:PORT",
+        help="also ask this non-public address (IP addresses in the sources' start URLs are allowed already)",
     )
     p.add_argument("--cdx", default="https://web.archive.org/cdx/search/cdx", help="Wayback CDX API endpoint")
     p.add_argument("--wayback-url", default="https://web.archive.org", help="Wayback Machine base URL")

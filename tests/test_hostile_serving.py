@@ -9,11 +9,19 @@ import asyncio
 import base64
 import http.client
 import json
+import os
+import signal
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from helpers import served_datasette
+from helpers import REPO, run_cli, served_datasette
 from lxml import etree
 
 from harvester.catalog import open_catalog, publish_run, sync_registry
@@ -264,3 +272,136 @@ def test_canned_queries_and_the_json_api_stay(hostile_db):
     assert get(ds, "/catalog/uudet.json").status_code == 200
     data = get(ds, "/catalog/materials.json?_size=2&type=guide").json()
     assert data["filtered_table_rows_count"] == hostile_db[1] and len(data["rows"]) == 2
+
+
+# --- the commands on a stopped server, bad catalogue files -----------------------------------------
+
+
+def test_sigterm_stops_serve_even_while_a_client_holds_a_download(tmp_path):
+    """A client that requests a large streamed CSV and stops reading held the server up forever."""
+    db = tmp_path / "catalog.db"
+    catalogue(db, 10)
+    conn = sqlite3.connect(db)
+    conn.execute("update materials set text = hex(randomblob(500000))")  # ~10 MB of CSV
+    conn.commit()
+    conn.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "harvester.cli", "serve", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        client = socket.create_connection(("127.0.0.1", port))
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.sendall(b"GET /catalog/materials.csv?_stream=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert client.recv(12).startswith(b"HTTP/1.1 200")
+        time.sleep(0.5)  # the server is now blocked writing to a client that does not read
+        started = time.monotonic()
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=15)
+        assert time.monotonic() - started < 10
+        client.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[4096 * 2 :] = bytes(
+        (n * 37) % 251 for n in range(len(data) - 4096 * 2)
+    )  # header kept, pages garbage
+    path.write_bytes(bytes(data))
+
+
+def bad_catalogue(kind: str, tmp_path: Path) -> Path:
+    path = tmp_path / "catalog.db"
+    if kind == "missing":
+        return path
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "text file":
+        path.write_text("sources:\n  - id: x\n", encoding="utf-8")
+    elif kind == "other SQLite database":
+        with sqlite3.connect(path) as conn:
+            conn.execute("create table notes (body text)")
+    elif kind == "corrupt":
+        catalogue(path, 30)
+        with sqlite3.connect(path) as conn:
+            conn.execute("pragma wal_checkpoint(truncate)")
+        corrupt(path)
+    return path
+
+
+READERS = [
+    ["validate"],
+    ["export", "aoe-json", "--out", "-"],
+    ["export", "aoe-csv", "--out", "-"],
+    ["check-links"],
+]
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory", "text file", "other SQLite database", "corrupt"])
+@pytest.mark.parametrize("command", READERS, ids=lambda c: c[0] + (c[1] if len(c) > 1 else ""))
+def test_a_command_on_a_bad_catalogue_says_what_is_wrong_in_one_line(tmp_path, kind, command):
+    path = bad_catalogue(kind, tmp_path)
+    before = path.read_bytes() if path.is_file() else None
+    result = run_cli(*command, "--db", str(path), timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith(f"aineistopankki {command[0]}: ") and str(path) in lines[0]
+    if before is not None:
+        assert path.read_bytes() == before  # nothing written, nothing "repaired" or turned into a catalogue
+
+
+def test_validate_and_export_never_write_to_the_catalogue(tmp_path):
+    path = tmp_path / "catalog.db"
+    catalogue(path, 5)
+    with sqlite3.connect(path) as conn:
+        conn.execute("pragma wal_checkpoint(truncate)")
+        conn.execute("update phases set label_en = 'changed by hand'")  # open_catalog would refresh it
+    checkpoint = sqlite3.connect(path)
+    checkpoint.execute("pragma wal_checkpoint(truncate)")
+    checkpoint.close()
+    before = path.read_bytes()
+    for command in (["validate"], ["export", "aoe-json", "--out", str(tmp_path / "out.json")]):
+        result = run_cli(*command, "--db", str(path), timeout=120)
+        assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    assert path.read_bytes() == before
+    assert not (tmp_path / "catalog.db-wal").exists() or (tmp_path / "catalog.db-wal").stat().st_size == 0
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files: no read-only catalogue to test")
+def test_a_read_only_catalogue(tmp_path):
+    path = tmp_path / "catalog.db"
+    catalogue(path, 5)
+    with sqlite3.connect(path) as conn:
+        conn.execute("pragma journal_mode=delete")
+    path.chmod(0o444)
+    tmp_path.chmod(0o555)
+    try:
+        assert run_cli("export", "aoe-json", "--db", str(path), "--out", "-").returncode == 0
+        result = run_cli("check-links", "--db", str(path))
+        assert result.returncode == 2 and "read-only" in result.stderr and "Traceback" not in result.stderr
+    finally:
+        tmp_path.chmod(0o755)
+
+
+def test_a_catalogue_opened_read_only_refuses_writes(tmp_path):
+    from harvester.cli_catalogue import open_read_only
+
+    path = tmp_path / "catalog.db"
+    catalogue(path, 2)
+    db = open_read_only(path)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        db.execute("delete from materials")
+    db.close()

@@ -1,0 +1,109 @@
+"""How the commands that use an existing catalogue open it: `validate` and `export` read-only (they never
+write to the catalogue, not even a migration or a label refresh), `check-links` for writing; and a one-line
+message instead of a traceback for anything that is not a usable catalogue: a missing file, a directory,
+a file that is not SQLite, a corrupt one, a read-only one where results must be written, an older one
+a read-only command cannot upgrade."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from harvester.netguard import is_ip_literal
+
+
+class CatalogueError(Exception):
+    """What is wrong with the catalogue, in one line for the operator."""
+
+
+def _usable_file(path: Path) -> None:
+    if not path.exists():
+        raise CatalogueError(f"no catalogue at {path} (run a harvest first)")
+    if not path.is_file():
+        raise CatalogueError(f"{path} is not a catalogue file")
+
+
+def _described(path: Path, exc: Exception) -> CatalogueError:
+    reason = str(exc)
+    if "not a database" in reason:
+        return CatalogueError(f"{path} is not a catalogue (not an SQLite database)")
+    if "malformed" in reason or "corrupt" in reason:
+        return CatalogueError(f"catalogue {path} is damaged ({reason}); restore it from the published copy")
+    if "readonly" in reason or "read-only" in reason:
+        return CatalogueError(f"catalogue {path} is read-only; this command writes its results there")
+    return CatalogueError(f"cannot use catalogue {path}: {reason}")
+
+
+def open_read_only(db: str | Path) -> sqlite_utils.Database:
+    """The catalogue opened so that nothing can be written to it (SQLite's read-only mode)."""
+    from harvester.catalog.schema import MIGRATIONS
+
+    path = Path(db)
+    _usable_file(path)
+    for mode in ("mode=ro", "immutable=1"):  # immutable: a WAL catalogue in a directory we cannot write
+        try:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+            catalogue = sqlite_utils.Database(conn)
+            if not catalogue["materials"].exists():
+                conn.close()
+                raise CatalogueError(f"{path} is not a catalogue (no materials table)")
+            if MIGRATIONS.pending(catalogue):
+                conn.close()
+                raise CatalogueError(
+                    f"catalogue {path} was written by an older version: run a harvest or "
+                    f"`aineistopankki serve --db {path}` once to upgrade it"
+                )
+            conn.execute("select count(*) from materials").fetchone()
+            return catalogue
+        except sqlite3.OperationalError as exc:
+            if mode == "immutable=1" or "unable to open" not in str(exc):
+                raise _described(path, exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise _described(path, exc) from None
+    raise CatalogueError(f"cannot open catalogue {path}")  # not reached
+
+
+def open_for_writing(db: str | Path) -> sqlite_utils.Database:
+    """The catalogue opened (and upgraded) for a command that writes results, checked writable
+    before any work is done, so that nothing is done in vain."""
+    from harvester.catalog import open_catalog
+
+    path = Path(db)
+    _usable_file(path)
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as probe:  # never upgrade
+            found = probe.execute("select 1 from sqlite_master where name = 'materials'").fetchone()
+        if not found:  # another SQLite file: not turned into a catalogue
+            raise CatalogueError(f"{path} is not a catalogue (no materials table)")
+        catalogue = open_catalog(path)
+        catalogue.execute("BEGIN IMMEDIATE")
+        catalogue.execute("ROLLBACK")
+        return catalogue
+    except sqlite3.DatabaseError as exc:
+        raise _described(path, exc) from None
+
+
+def literal_origins(db) -> frozenset[str]:
+    """host:port of every source start URL or scope written as an IP address: the operator named
+    those addresses themselves (the demo web's 127.0.0.1), so check-links may ask them, as the harvest did."""
+    found = set()
+    for row in db.execute("select start_urls, scope from sources").fetchall():
+        for column in row:
+            try:
+                urls = json.loads(column or "[]")
+            except ValueError:
+                continue
+            for url in urls if isinstance(urls, list) else []:
+                try:
+                    parts = urlsplit(str(url))
+                    port = parts.port or (443 if parts.scheme == "https" else 80)
+                except ValueError:
+                    continue
+                if parts.hostname and is_ip_literal(parts.hostname):
+                    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+                    found.add(f"{host}:{port}")
+    return frozenset(found)
