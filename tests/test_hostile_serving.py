@@ -405,3 +405,58 @@ def test_a_catalogue_opened_read_only_refuses_writes(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="readonly"):
         db.execute("delete from materials")
     db.close()
+
+
+# --- CSV for spreadsheets (finding 9) -----------------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/","Avaa")',
+    "+358 40 123",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd",
+]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_starting_like_a_formula_is_text(start):
+    from harvester.export.aoe import spreadsheet_cell
+
+    assert spreadsheet_cell(start + "1+1") == "'" + start + "1+1"
+    assert spreadsheet_cell("Opas " + start) == "Opas " + start
+    assert spreadsheet_cell(3) == 3
+
+
+@pytest.fixture(scope="module")
+def formula_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("formulas") / "catalog.db"
+    catalogue(path, len(FORMULAS))
+    with sqlite3.connect(path) as conn:
+        for n, formula in enumerate(FORMULAS):
+            conn.execute(
+                "update materials set title = ?, description = ?, link_texts = ? where id = ?",
+                [formula, formula, json.dumps([formula]), f"{n:016x}"],
+            )
+    return path
+
+
+def no_formula_cells(text: str) -> list[list[str]]:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    return rows
+
+
+def test_the_aoe_csv_never_starts_a_cell_with_a_formula(formula_db, tmp_path):
+    out = tmp_path / "aoe.csv"
+    result = run_cli("export", "aoe-csv", "--db", str(formula_db), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    header, *rows = no_formula_cells(out.read_text(encoding="utf-8"))
+    names = {row[header.index("name_fi")] for row in rows}
+    assert names == {"'" + formula for formula in FORMULAS}  # the text kept, only marked as text
+    served = get(build(formula_db), "/catalog/materials.aoecsv?_size=max")
+    assert served.status_code == 200
+    assert no_formula_cells(served.text)[1:] == rows
