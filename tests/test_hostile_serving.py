@@ -460,3 +460,83 @@ def test_the_aoe_csv_never_starts_a_cell_with_a_formula(formula_db, tmp_path):
     served = get(build(formula_db), "/catalog/materials.aoecsv?_size=max")
     assert served.status_code == 200
     assert no_formula_cells(served.text)[1:] == rows
+
+
+# --- heavy pages (finding 10) -------------------------------------------------------------------------
+
+
+def counting_templates(ds, names: tuple[str, ...]):
+    """Count (and slow down a little) the renderings of the given templates; returns the tallies."""
+    tally = {"calls": 0, "running": 0, "most": 0}
+    render = ds.render_template
+
+    async def counted(templates, *args, **kwargs):
+        name = templates if isinstance(templates, str) else templates[0]
+        if name not in names:
+            return await render(templates, *args, **kwargs)
+        tally["calls"] += 1
+        tally["running"] += 1
+        tally["most"] = max(tally["most"], tally["running"])
+        await asyncio.sleep(0.2)
+        try:
+            return await render(templates, *args, **kwargs)
+        finally:
+            tally["running"] -= 1
+
+    ds.render_template = counted
+    return tally
+
+
+def test_a_heavy_page_is_computed_once_for_many_requests_and_anew_after_a_change(tmp_path):
+    path = tmp_path / "catalog.db"
+    catalogue(path, 3)
+    ds = build(path)
+    tally = counting_templates(ds, ("aoe_readiness.html",))
+
+    async def many():
+        await ds.invoke_startup()
+        pages = await asyncio.gather(*(ds.client.get("/catalog/-/aoe-readiness") for _ in range(8)))
+        return [page.text for page in pages]
+
+    pages = asyncio.run(many())
+    assert tally["calls"] == 1 and len(set(pages)) == 1
+    assert get(ds, "/catalog/-/aoe-readiness").text == pages[0] and tally["calls"] == 1
+    with sqlite3.connect(path) as conn:  # the catalogue changes (a harvest writing into it)
+        conn.execute("update meta set value = value where key = key")
+        conn.execute("create table touched (x)")
+    get(ds, "/catalog/-/aoe-readiness")
+    assert tally["calls"] == 2
+
+
+def test_heavy_pages_run_two_at_a_time_and_light_pages_do_not_wait(tmp_path):
+    from datasette.plugins import pm
+
+    path = tmp_path / "catalog.db"
+    catalogue(path, 3)
+    ds = build(path)
+    tally = counting_templates(ds, ("aoe_readiness.html",))
+    heavy_pages = [p for p in pm.get_plugins() if getattr(p, "__name__", "") == "heavy_pages.py"][0]
+    assert heavy_pages.is_heavy({"path": "/catalog/materials", "query_string": b""})
+    assert heavy_pages.is_heavy({"path": "/catalog/materials.aoecsv", "query_string": b"_size=max"})
+    assert not heavy_pages.is_heavy({"path": "/catalog/materials.json", "query_string": b"_nofacet=1"})
+    assert not heavy_pages.is_heavy({"path": "/catalog/materials/0000000000000001", "query_string": b""})
+
+    async def together():
+        await ds.invoke_startup()
+        finished = []
+
+        async def heavy(n):
+            response = await ds.client.get(f"/catalog/-/aoe-readiness?n={n}")  # not cached: 6 pages
+            finished.append(n)
+            return response
+
+        heavy_pages = [asyncio.ensure_future(heavy(n)) for n in range(6)]
+        await asyncio.sleep(0.05)  # the first two are running, four are waiting
+        light = await ds.client.get("/-/versions.json")
+        heavy_done_before_light = len(finished)
+        return await asyncio.gather(*heavy_pages), light, heavy_done_before_light
+
+    results, light, heavy_done_before_light = asyncio.run(together())
+    assert all(r.status_code == 200 for r in results) and light.status_code == 200
+    assert tally["calls"] == 6 and tally["most"] == 2
+    assert heavy_done_before_light == 0  # the light page did not queue behind the heavy ones

@@ -62,9 +62,13 @@ def catalogue_state(path: str) -> tuple:
         try:
             found = os.stat(name)
         except OSError:
-            state.append(None)
-            continue
-        state.append((found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size))
+            found = None
+        # an empty log is no log: readers create one when they open the catalogue
+        state.append(
+            (found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size)
+            if found and found.st_size
+            else None
+        )
     return tuple(state)
 
 
