@@ -240,3 +240,47 @@ def test_results_come_as_they_are_known():
         site.stop()
     assert first.id == "fast" and first_at < 2, first_at
     assert [r.id for r in rest] == ["slow"]
+
+
+def test_check_links_saves_each_result_as_it_comes(tmp_path):
+    """The command stopped half-way (here killed while a tarpit holds one request) keeps what it found;
+    the sources' literal loopback addresses are what allows the check to ask them, as the harvest did."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from helpers import REPO
+
+    from harvester.catalog import open_catalog, publish_run, sync_registry
+    from harvester.registry import Source, load_projects
+
+    tarpit, site = Tarpit(), Redirector([]).start()
+    origins = (site.origin + "/", f"http://127.0.0.1:{tarpit.port}/")
+    db_path = tmp_path / "catalog.db"
+    db = open_catalog(db_path)
+    sync_registry(db, load_projects(), [Source(id="s", name="S", start_urls=origins, scope=origins)])
+    items = [
+        {"id": f"{n:016x}", "url": url, "title": f"Opas {n}", "type": "guide", "languages": ["fi"],
+         "phases": ["initial"], "audiences": ["immigrants"], "format": "pdf", "source_id": "s",
+         "locations": [url]}
+        for n, url in enumerate([site.origin + "/ok", f"http://127.0.0.1:{tarpit.port}/opas.pdf"])
+    ]  # fmt: skip
+    publish_run(db, None, [{"source_id": "s", "items": items, "report": {}}])
+    db.close()
+    command = [sys.executable, "-m", "harvester.cli", "check-links", "--db", str(db_path), "--timeout", "60"]
+    process = subprocess.Popen([*command, "--cdx", "", "--delay", "0"], cwd=REPO, stderr=subprocess.PIPE)
+    try:
+        saved = None
+        for _ in range(100):
+            with sqlite3.connect(db_path) as conn:
+                saved = conn.execute("select link_status from materials where url like '%/ok'").fetchone()[0]
+            if saved is not None:
+                break
+            time.sleep(0.1)
+        assert process.poll() is None  # still waiting on the tarpit
+    finally:
+        process.kill()
+        process.wait()
+        tarpit.stop()
+        site.stop()
+    assert saved == 200
