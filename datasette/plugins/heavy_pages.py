@@ -6,8 +6,9 @@ requests at once made the front page take 23 s). Two measures, both here:
    computed once per catalogue state, not once per request.
 2. Admitted a few at a time: pages whose cost grows with the catalogue or the request (facet pages
    of the materials table, exports, OAI-PMH lists, search, the pages above when not cached) run at most
-   HEAVY_AT_ONCE at a time; the others wait their turn in the event loop (no thread, no memory), so
-   Datasette's SQL threads and the interpreter stay free for row pages and light JSON calls.
+   HEAVY_AT_ONCE at a time, until their answer starts (a slow reader of a streamed CSV does not keep
+   the turn); the others wait their turn in the event loop (no thread, no memory), so Datasette's SQL
+   threads and the interpreter stay free for row pages and light JSON calls.
 
 A page is kept until the catalogue changes: the key holds the file the catalogue path names and the
 modification time and size of the file and its write-ahead log, so a harvest writing into the served
@@ -117,8 +118,23 @@ def asgi_wrapper(datasette):
                 return
             if not admission:
                 admission.append(asyncio.Semaphore(HEAVY_AT_ONCE))
-            async with admission[0]:
-                await app(scope, receive, send)
+            turn = admission[0]
+            await turn.acquire()
+            holding = [True]
+
+            async def send_releasing(event):
+                # the work is done when the answer starts; a slow reader (a streamed CSV) must not keep
+                # the turn while it reads
+                if holding[0] and event["type"] == "http.response.start":
+                    holding[0] = False
+                    turn.release()
+                await send(event)
+
+            try:
+                await app(scope, receive, send_releasing)
+            finally:
+                if holding[0]:
+                    turn.release()
 
         async def cached(scope, receive, send):
             if not _cacheable(scope, paths):
