@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from harvester.cli_catalogue import literal_origins, one_line_errors, open_for_writing, open_read_only
 from harvester.registry import RegistryError, load_projects, load_sources
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 
@@ -83,22 +84,14 @@ def harvest(args) -> int:
     return EXIT_NOTHING_HARVESTED if status == "failed" else 0
 
 
+@one_line_errors("validate")
 def validate(args) -> int:
-    from harvester.cli_catalogue import CatalogueError, open_read_only
     from harvester.validate import FIELDS, as_json, render
     from harvester.validate import validate as check
 
-    minimums = {name: getattr(args, f"min_{name}") for name in FIELDS}
-    try:
-        db = open_read_only(args.db)
-        reports = check(db, minimums)
-        db.close()
-    except CatalogueError as exc:
-        print(f"aineistopankki validate: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    except sqlite3.DatabaseError as exc:  # damage found only while reading
-        print(f"aineistopankki validate: cannot read catalogue {args.db}: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+    db = open_read_only(args.db)
+    reports = check(db, {name: getattr(args, f"min_{name}") for name in FIELDS})
+    db.close()
     print(as_json(reports) if args.json else render(reports))
     problems = sum(len(r.problems) for r in reports)
     if problems:
@@ -107,23 +100,16 @@ def validate(args) -> int:
     return 0
 
 
+@one_line_errors("check-links")
 def check_links_command(args) -> int:
     """Results are written as they come, so a check stopped half-way keeps what it found."""
     from harvester.catalog import record_link_checks
     from harvester.catalog.queries import link_targets
-    from harvester.cli_catalogue import CatalogueError, literal_origins, open_for_writing
     from harvester.linkcheck import iter_check_links
 
-    try:
-        db = open_for_writing(args.db)
-        targets = link_targets(db, args.source)
-        allowed = literal_origins(db) | frozenset(args.allow_host or ())
-    except CatalogueError as exc:
-        print(f"aineistopankki check-links: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    except sqlite3.DatabaseError as exc:
-        print(f"aineistopankki check-links: cannot read catalogue {args.db}: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+    db = open_for_writing(args.db)
+    targets = link_targets(db, args.source)
+    allowed = literal_origins(db) | frozenset(args.allow_host or ())
     results = []
     try:
         for result in iter_check_links(
@@ -137,9 +123,6 @@ def check_links_command(args) -> int:
         ):
             record_link_checks(db, [result])
             results.append(result)
-    except sqlite3.DatabaseError as exc:
-        print(f"aineistopankki check-links: cannot save results in {args.db}: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
     finally:
         db.close()
     dead = [r for r in results if r.dead]
@@ -155,27 +138,20 @@ def check_links_command(args) -> int:
     return 0
 
 
+@one_line_errors("export")
 def export_command(args) -> int:
     from harvester.catalog import export_rows, projects_by_id
-    from harvester.cli_catalogue import CatalogueError, open_read_only
     from harvester.export.aoe import UnknownType, export_records, to_csv, to_json
 
+    db = open_read_only(args.db)
     try:
-        db = open_read_only(args.db)
-        try:
-            rows = export_rows(db, project=args.project, phase=args.phase)
-            records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
-        finally:
-            db.close()
-    except CatalogueError as exc:
-        print(f"aineistopankki export: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
-    except sqlite3.DatabaseError as exc:
-        print(f"aineistopankki export: cannot read catalogue {args.db}: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        rows = export_rows(db, project=args.project, phase=args.phase)
+        records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
     except UnknownType as exc:
         print(f"aineistopankki export: cannot export: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    finally:
+        db.close()
     text = to_json(records) if args.format == "aoe-json" else to_csv(records)
     if args.out == "-":
         sys.stdout.write(text)

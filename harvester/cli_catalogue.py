@@ -6,8 +6,10 @@ a read-only command cannot upgrade."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -36,6 +38,27 @@ def _described(path: Path, exc: Exception) -> CatalogueError:
     if "readonly" in reason or "read-only" in reason:
         return CatalogueError(f"catalogue {path} is read-only; this command writes its results there")
     return CatalogueError(f"cannot use catalogue {path}: {reason}")
+
+
+def one_line_errors(command: str):
+    """A command whose catalogue problems (CatalogueError, or damage SQLite finds only while reading or
+    writing) end it with one line on stderr and exit code 2, never a traceback."""
+
+    def decorate(run):
+        @functools.wraps(run)
+        def guarded(args) -> int:
+            try:
+                return run(args)
+            except CatalogueError as exc:
+                problem = exc
+            except sqlite3.DatabaseError as exc:
+                problem = _described(Path(args.db), exc)
+            print(f"aineistopankki {command}: {problem}", file=sys.stderr)
+            return 2
+
+        return guarded
+
+    return decorate
 
 
 def open_read_only(db: str | Path) -> sqlite_utils.Database:
