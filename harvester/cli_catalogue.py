@@ -1,15 +1,17 @@
 """How the commands that use an existing catalogue open it: `validate` and `export` read-only (they never
 write to the catalogue, not even a migration or a label refresh), `check-links` for writing; and a one-line
 message instead of a traceback for anything that is not a usable catalogue: a missing file, a directory,
-a file that is not SQLite, a corrupt one, a read-only one where results must be written, an older one
-a read-only command cannot upgrade."""
+a file that is not SQLite, a corrupt one, a read-only one where results must be written. An older
+catalogue is read through an upgraded temporary copy."""
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
 import sqlite3
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,13 +76,9 @@ def open_read_only(db: str | Path) -> sqlite_utils.Database:
             if not catalogue["materials"].exists():
                 conn.close()
                 raise CatalogueError(f"{path} is not a catalogue (no materials table)")
-            if MIGRATIONS.pending(catalogue):
-                conn.close()
-                raise CatalogueError(
-                    f"catalogue {path} was written by an older version: run a harvest or "
-                    f"`aineistopankki serve --db {path}` once to upgrade it"
-                )
             conn.execute("select count(*) from materials").fetchone()
+            if MIGRATIONS.pending(catalogue):
+                return _upgraded_copy(path, catalogue)
             return catalogue
         except sqlite3.OperationalError as exc:
             if mode == "immutable=1" or "unable to open" not in str(exc):
@@ -88,6 +86,24 @@ def open_read_only(db: str | Path) -> sqlite_utils.Database:
         except sqlite3.DatabaseError as exc:
             raise _described(path, exc) from None
     raise CatalogueError(f"cannot open catalogue {path}")  # not reached
+
+
+def _upgraded_copy(path: Path, catalogue: sqlite_utils.Database) -> sqlite_utils.Database:
+    """An older catalogue is read through an upgraded copy in a temporary directory (removed at exit):
+    the file itself stays exactly as it was (a harvest or `serve` upgrades it in place)."""
+    from harvester.catalog import open_catalog
+
+    folder = tempfile.TemporaryDirectory(prefix="aineistopankki-")
+    atexit.register(folder.cleanup)
+    copy = Path(folder.name) / "catalog.db"
+    with sqlite3.connect(copy) as target:
+        catalogue.conn.backup(target)
+    catalogue.close()
+    print(
+        f"note: {path} is an older catalogue; reading an upgraded copy (the file is not changed)",
+        file=sys.stderr,
+    )
+    return open_catalog(copy)
 
 
 def open_for_writing(db: str | Path) -> sqlite_utils.Database:

@@ -556,3 +556,16 @@ def test_heavy_pages_run_two_at_a_time_and_light_pages_do_not_wait(tmp_path):
     assert all(r.status_code == 200 for r in results) and light.status_code == 200
     assert tally["calls"] == 6 and tally["most"] == 2
     assert heavy_done_before_light == 0  # the light page did not queue behind the heavy ones
+
+
+def test_an_older_catalogue_is_read_through_an_upgraded_copy_and_left_as_it_was(tmp_path):
+    import gzip
+
+    path = tmp_path / "vanha.db"
+    path.write_bytes(gzip.decompress((Path(__file__).parent / "fixtures" / "catalog-v1.db.gz").read_bytes()))
+    before = path.read_bytes()
+    result = run_cli("export", "aoe-json", "--db", str(path), "--out", str(tmp_path / "aoe.json"))
+    assert result.returncode == 0 and "upgraded copy" in result.stderr, result.stderr
+    assert len(json.loads((tmp_path / "aoe.json").read_text(encoding="utf-8"))) >= 10
+    assert run_cli("validate", "--db", str(path)).returncode in (0, 1)
+    assert path.read_bytes() == before
