@@ -93,6 +93,7 @@ class _PinnedConnection(http.client.HTTPConnection):
     def __init__(self, scheme: str, host: str, port: int, address: str, deadline: _Deadline):
         super().__init__(host, port, timeout=deadline.left())
         self.scheme, self.address, self.deadline = scheme, address, deadline
+        self.default_port = 443 if scheme == "https" else 80  # Host: without :443 for https
 
     def connect(self) -> None:
         sock = socket.create_connection((self.address, self.port), timeout=self.deadline.left())
