@@ -569,3 +569,25 @@ def test_an_older_catalogue_is_read_through_an_upgraded_copy_and_left_as_it_was(
     assert len(json.loads((tmp_path / "aoe.json").read_text(encoding="utf-8"))) >= 10
     assert run_cli("validate", "--db", str(path)).returncode in (0, 1)
     assert path.read_bytes() == before
+
+
+def test_a_cached_page_is_shared_only_between_requests_that_would_get_the_same(tmp_path):
+    path = tmp_path / "catalog.db"
+    catalogue(path, 2)
+    ds = build(path)
+    tally = counting_templates(ds, ("aoe_readiness.html",))
+
+    async def requests():
+        await ds.invoke_startup()
+        for headers in (
+            {},
+            {},  # the same page: from the cache
+            {"cookie": "ui_lang=sv"},  # another interface language: its own page
+            {"cookie": "ui_lang=sv"},
+            {"cookie": "ds_actor=someone"},  # signed in: never shared
+            {"authorization": "Bearer x"},
+        ):
+            assert (await ds.client.get("/catalog/-/aoe-readiness", headers=headers)).status_code == 200
+
+    asyncio.run(requests())
+    assert tally["calls"] == 4

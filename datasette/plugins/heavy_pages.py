@@ -13,8 +13,9 @@ requests at once made the front page take 23 s). Two measures, both here:
 A page is kept until the catalogue changes: the key holds the file the catalogue path names and the
 modification time and size of the file and its write-ahead log, so a harvest writing into the served
 catalogue or a publish (datasette/plugins/published.py) makes the next request compute it anew.
-Concurrent requests for the same page wait for the one computing it (single flight). Only anonymous
-GET requests with a 200 answer are kept; at most MAX_ENTRIES pages of at most MAX_BODY bytes.
+Concurrent requests for the same page wait for the one computing it (single flight). Only GET requests
+without credentials or cookies other than the interface language (part of the key) share pages, and
+only 200 answers that set no cookie are kept; at most MAX_ENTRIES pages of at most MAX_BODY bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import OrderedDict
+from http.cookies import CookieError, SimpleCookie
 
 from datasette import hookimpl
 from harvester.web import catalogue, catalogue_name
@@ -30,6 +32,7 @@ MAX_ENTRIES = 256
 MAX_BODY = 4 * 1024 * 1024
 HEAVY_AT_ONCE = 2  # of Datasette's 3 SQL threads (settings.json num_sql_threads): one stays for the rest
 HEAVY_SUFFIXES = (".csv", ".aoecsv", ".aoejson", ".atom")
+SHARED_COOKIES = {"ui_lang"}  # the interface language: part of the key; any other cookie: not cached
 
 
 def cached_paths() -> set[str]:
@@ -91,10 +94,25 @@ class PageCache:
             self.pages.popitem(last=False)
 
 
-def _cacheable(scope, paths: set[str]) -> bool:
+def _page_key(scope, paths: set[str]) -> tuple | None:
+    """What a cached page depends on besides the catalogue: path, query and the interface language
+    cookie; None for a request whose page is not shared (not GET, signed in, any other cookie)."""
     if scope.get("type") != "http" or scope.get("method") != "GET" or scope.get("path") not in paths:
-        return False
-    return not any(name.lower() in (b"cookie", b"authorization") for name, _ in scope.get("headers", []))
+        return None
+    language = None
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"authorization":
+            return None
+        if name.lower() == b"cookie":
+            cookies = SimpleCookie()
+            try:
+                cookies.load(value.decode("latin-1"))
+            except CookieError:
+                return None
+            if set(cookies) - SHARED_COOKIES:
+                return None
+            language = cookies["ui_lang"].value if "ui_lang" in cookies else None
+    return scope["path"], scope.get("query_string", b""), language
 
 
 async def _replay(send, start: dict, body: bytes) -> None:
@@ -137,15 +155,16 @@ def asgi_wrapper(datasette):
                     turn.release()
 
         async def cached(scope, receive, send):
-            if not _cacheable(scope, paths):
+            page_key = _page_key(scope, paths)
+            if page_key is None:
                 await run(scope, receive, send)
                 return
-            key = (scope["path"], scope.get("query_string", b""), catalogue_state(catalogue(datasette).path))
+            key = (*page_key, catalogue_state(catalogue(datasette).path))
             page = cache.get(key)
             if page is not None:
                 await _replay(send, *page)
                 return
-            lock = cache.locks.setdefault(key[:2], asyncio.Lock())
+            lock = cache.locks.setdefault(page_key, asyncio.Lock())
             async with lock:
                 page = cache.get(key)
                 if page is not None:
@@ -163,9 +182,13 @@ def asgi_wrapper(datasette):
 
                 await run(scope, receive, capture)
                 start = captured["start"]
-                if start and start.get("status") == 200 and captured["size"] <= MAX_BODY:
-                    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"set-cookie"]
-                    cache.put(key, {**start, "headers": headers}, b"".join(captured["body"]))
+                if (
+                    start
+                    and start.get("status") == 200
+                    and captured["size"] <= MAX_BODY
+                    and not any(k.lower() == b"set-cookie" for k, _ in start.get("headers", []))
+                ):  # a page that sets a cookie is that one client's answer
+                    cache.put(key, start, b"".join(captured["body"]))
 
         return cached
 
