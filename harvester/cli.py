@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -202,16 +201,10 @@ def demo(args) -> int:
     if code != 0 or args.no_serve:
         web.stop()
         return code
-    # in a process of its own (the harvest's reactor and worker are done with by then), stopped with us
-    serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
-    server = subprocess.Popen([sys.executable, "-m", "harvester.cli", *serve_command])
-    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-    try:
-        return server.wait()
-    except KeyboardInterrupt:  # Ctrl-C reaches the server too (same process group): let it finish
-        return server.wait()
+    try:  # in a process of its own: the harvest's reactor and worker are done with by then
+        serve_command = ["serve", "--db", str(args.db), "--host", args.host, "--port", str(args.port)]
+        return subprocess.call([sys.executable, "-m", "harvester.cli", *serve_command])
     finally:
-        signal.signal(signal.SIGTERM, previous)
         web.stop()
 
 
