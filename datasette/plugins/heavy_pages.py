@@ -51,7 +51,14 @@ def is_heavy(scope) -> bool:
     """Pages whose work grows with the catalogue (or with what the request asks for)."""
     path, query = scope.get("path", ""), scope.get("query_string", b"")
     name = catalogue_name()
-    if path.endswith(HEAVY_SUFFIXES) or path in ("/oai", "/haku", "/haku.json", "/kojelauta", "/sitemap.xml"):
+    if path.endswith(HEAVY_SUFFIXES) or path in (
+        "/",
+        "/oai",
+        "/haku",
+        "/haku.json",
+        "/kojelauta",
+        "/sitemap.xml",
+    ):
         return True
     if path.startswith(f"/{name}/-/aoe-readiness"):
         return True
