@@ -69,7 +69,8 @@ def is_heavy(scope) -> bool:
 def catalogue_state(path: str) -> tuple:
     """What changes whenever the catalogue's data can have changed."""
     state = []
-    for name in (path, path + "-wal"):
+    real = os.path.realpath(path)  # the published path is a link; SQLite keeps the log beside its target
+    for name in (real, real + "-wal"):
         try:
             found = os.stat(name)
         except OSError:
