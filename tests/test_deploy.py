@@ -72,6 +72,8 @@ def test_the_running_server_serves_the_catalogue_just_published(demo_sources, tm
     old.close()
     with served_datasette(published) as base:
         assert served_count(base) == 0
+        feed = urllib.request.urlopen(base + "/catalog/uudet.atom", timeout=10).read()
+        assert b"<entry>" not in feed  # an empty feed, now cached until the catalogue changes
         result = run(published, demo_sources)
         assert result.returncode == 0 and "published" in result.stdout, result.stdout + result.stderr
         expected = sqlite3.connect(published).execute("select count(*) from materials").fetchone()[0]
