@@ -591,3 +591,11 @@ def test_a_cached_page_is_shared_only_between_requests_that_would_get_the_same(t
 
     asyncio.run(requests())
     assert tally["calls"] == 4
+
+
+def test_text_and_path_segments_for_xml():
+    from harvester.export.xmltext import url_segment, xml_text
+
+    assert xml_text("Opas\x00\x08\x0b\x1f\x7f\x85\x9f\ufffe\uffff\ud800 ok\t\n") == "Opas ok\t\n"
+    assert xml_text("Ääkköset – Ελληνικά 😀") == "Ääkköset – Ελληνικά 😀" and xml_text(None) is None
+    assert url_segment('a<&"b c/\x01') == "a%3C%26%22b%20c%2F"
