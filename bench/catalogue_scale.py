@@ -6,6 +6,12 @@ Prints build time, database size and median / p95 latency of: the materials tabl
 facets (three array facets among them), a full-text search, the AOE readiness page, OAI-PMH pages,
 a filtered JSON API call, and an AOE export of 10,000 records (command line).
 Baseline: the same requests on a catalogue of N/10.
+
+Then a load test on the N catalogue (issue 15): LOAD_CLIENTS clients at once ask for heavy pages
+(readiness, dashboard, facet pages, AOE CSV exports, OAI-PMH, search, an arbitrary-SQL attempt)
+while the front page and a light JSON call are timed; baseline: the same two idle, in the same run.
+The load is run twice, with the cache and admission of heavy pages (datasette/plugins/heavy_pages.py)
+and without them (AINEISTOPANKKI_HEAVY_PAGE_LIMITS=0), the state before issue 15.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
@@ -147,15 +154,67 @@ def oai_pages(base: str) -> list[str]:
     ]
 
 
-def measure(n: int, folder: Path, rounds: int) -> dict:
-    db = folder / "catalog.db"
-    seconds, biggest = build(db, n)
-    size_mb = db.stat().st_size / 1e6
+LOAD_CLIENTS = 8
+HEAVY = [
+    "/catalog/-/aoe-readiness",
+    "/catalog/-/aoe-readiness.json",
+    "/kojelauta",
+    "/catalog/materials",
+    "/catalog/materials?_tag_phases=transition",
+    "/catalog/materials.aoecsv?_size=max",
+    "/oai?verb=ListRecords&metadataPrefix=lrmi_fi&set=phase:transition",
+    "/haku?q=opas",
+    "/catalog.json?sql=select+printf('%.*c',300000000,'x')",
+]
+LIGHT = ["/catalog/materials.json?type=guide&_size=10&_nofacet=1"]
+
+
+def under_load(base: str, rounds: int) -> dict:
+    """Front page and a light JSON call, idle and while LOAD_CLIENTS clients ask for heavy pages."""
+    import threading
+
+    idle = {"front": latency(base, ["/"], rounds), "light": latency(base, LIGHT, rounds)}
+    stop, statuses = threading.Event(), []
+
+    def client(offset: int) -> None:
+        i = offset
+        while not stop.is_set():
+            try:
+                with urllib.request.urlopen(base + HEAVY[i % len(HEAVY)], timeout=120) as response:
+                    response.read()
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as exc:
+                statuses.append(exc.code)
+            except OSError:
+                statuses.append(0)
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(LOAD_CLIENTS)]
+    for thread in threads:
+        thread.start()
+    time.sleep(2)  # every client has a request in flight
+    loaded = {"front": latency(base, ["/"], rounds), "light": latency(base, LIGHT, rounds)}
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return {"idle": idle, "loaded": loaded, "heavy_requests": len(statuses),
+            "heavy_statuses": {code: statuses.count(code) for code in sorted(set(statuses))}}  # fmt: skip
+
+
+def serve(db: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    import os
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    serve = [sys.executable, "-m", "harvester.cli", "serve", "--db", str(db), "--port", str(port)]
-    server = subprocess.Popen(serve, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    command = [sys.executable, "-m", "harvester.cli", "serve", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -163,6 +222,14 @@ def measure(n: int, folder: Path, rounds: int) -> dict:
             break
         except OSError:
             time.sleep(0.1)
+    return server, base
+
+
+def measure(n: int, folder: Path, rounds: int, load: bool = False) -> dict:
+    db = folder / "catalog.db"
+    seconds, biggest = build(db, n)
+    size_mb = db.stat().st_size / 1e6
+    server, base = serve(db)
     try:
         figures = {
             "table page, 3 tag facets": latency(
@@ -193,14 +260,25 @@ def measure(n: int, folder: Path, rounds: int) -> dict:
                 rounds,
             ),
         }
+        load_figures = under_load(base, rounds) if load else None
     finally:
         server.terminate()
         server.wait()
+    if load:  # the same load without the page cache: what the cache is worth
+        server, base = serve(db, {"AINEISTOPANKKI_HEAVY_PAGE_LIMITS": "0"})
+        try:
+            uncached = under_load(base, rounds)
+        finally:
+            server.terminate()
+            server.wait()
     out = folder / "aoe.json"
     export_seconds = run_cli("export", "aoe-json", "--db", db, "--project", biggest, "--out", out)
     exported = len(json.loads(out.read_text(encoding="utf-8")))
     figures["AOE export"] = export_seconds * 1000, None
-    return {"n": n, "build_s": seconds, "size_mb": size_mb, "figures": figures, "exported": exported}
+    result = {"n": n, "build_s": seconds, "size_mb": size_mb, "figures": figures, "exported": exported}
+    if load:
+        result["load"], result["load_uncached"] = load_figures, uncached
+    return result
 
 
 def main() -> None:
@@ -210,13 +288,21 @@ def main() -> None:
         small_dir.mkdir()
         big_dir.mkdir()
         small = measure(n // 10, small_dir, 20)
-        big = measure(n, big_dir, 40)
+        big = measure(n, big_dir, 40, load=True)
     for result in (small, big):
         print(f"{result['n']:7d} materials: built in {result['build_s']:.1f} s, {result['size_mb']:.0f} MB")
         for name, (median, p95) in result["figures"].items():
             extra = f" ({result['exported']} records)" if name == "AOE export" else ""
             p95_text = f"p95 {p95:7.1f} ms" if p95 is not None else ""
             print(f"    {name:26} median {median:8.1f} ms  {p95_text}{extra}")
+    for name in ("load", "load_uncached"):
+        found = big[name]
+        print(f"{n:7d} materials, {LOAD_CLIENTS} clients on heavy pages ({name}): {found['heavy_requests']} "
+              f"heavy requests answered {found['heavy_statuses']}")  # fmt: skip
+        for page in ("front", "light"):
+            (idle_median, idle_p95), (median, p95) = found["idle"][page], found["loaded"][page]
+            print(f"    {page:6} idle median {idle_median:7.1f} p95 {idle_p95:7.1f} ms; "
+                  f"under load median {median:7.1f} p95 {p95:7.1f} ms (x{p95 / idle_p95:.1f})")  # fmt: skip
     facet, search = big["figures"]["table page, 3 tag facets"][1], big["figures"]["search page /haku"][1]
     ready, oai = (
         big["figures"]["AOE readiness page (HTML, JSON)"][1],
@@ -227,7 +313,12 @@ def main() -> None:
         f"(x{facet / small['figures']['table page, 3 tag facets'][1]:.1f} of n/10; target 300) "
         f"search_p95_ms={search:.0f} "
         f"(target 100) readiness_p95_ms={ready:.0f} (target 1000) oai_p95_ms={oai:.0f} (target 1000) "
-        f"aoe_export_ms={big['figures']['AOE export'][0]:.0f} ({big['exported']} records)"
+        f"aoe_export_ms={big['figures']['AOE export'][0]:.0f} ({big['exported']} records) "
+        f"front_p95_under_load_ms={big['load']['loaded']['front'][1]:.0f} "
+        f"(x{big['load']['loaded']['front'][1] / big['load']['idle']['front'][1]:.1f} of idle; "
+        f"without cache and admission {big['load_uncached']['loaded']['front'][1]:.0f}) "
+        f"light_json_p95_under_load_ms={big['load']['loaded']['light'][1]:.0f} "
+        f"(x{big['load']['loaded']['light'][1] / big['load']['idle']['light'][1]:.1f} of idle)"
     )
 
 

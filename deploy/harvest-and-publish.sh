@@ -4,8 +4,11 @@
 #
 #   deploy/harvest-and-publish.sh [PUBLISHED_DB]     (default: /srv/aineistopankki/catalog.db)
 #
-# The harvest works on a copy, so the published catalogue is replaced in one rename and only after every
-# check passed; Datasette (serving PUBLISHED_DB) never sees a half-made catalogue.
+# The harvest works on a copy. Publishing writes the copy to a new file beside PUBLISHED_DB
+# (catalog-<UTC time>.db) and then turns PUBLISHED_DB, a symbolic link, to it in one rename, only after
+# every check passed: Datasette never sees a half-made catalogue, and the running `aineistopankki serve`
+# notices within two seconds that the path names a new file and serves it (datasette/plugins/published.py);
+# no restart. The previous file is kept (for going back by hand: ln -sfn it), older ones are removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 published="${1:-/srv/aineistopankki/catalog.db}"
@@ -56,6 +59,24 @@ if [ "$(fingerprint "$work/catalog.db")" = "$(fingerprint "$published")" ]; then
   exit 0
 fi
 echo "== publish"
-cp "$work/catalog.db" "$published.new"
-mv "$published.new" "$published"
-echo "published $published"
+dir="$(dirname "$published")"
+base="$(basename "$published" .db)"
+target="$base-$(date -u +%Y%m%dT%H%M%SZ).db"
+"$bin/python" - "$work/catalog.db" "$dir/$target.tmp" <<'PY'
+import sqlite3, sys
+source, target = sys.argv[1:]
+with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    src.backup(dst)  # one self-contained file (no -wal beside it)
+PY
+mv "$dir/$target.tmp" "$dir/$target"
+previous="$(readlink "$published" 2>/dev/null || true)"
+ln -sfn "$target" "$published.link"
+mv -Tf "$published.link" "$published"  # rename(2): readers see the old file or the new one, never neither
+echo "published $published -> $target"
+# keep the file just replaced (still being read for a moment) and the new one; remove older versions
+for old in "$dir/$base"-[0-9]*T[0-9]*Z.db; do
+  name="$(basename "$old")"
+  if [ "$name" != "$target" ] && [ "$name" != "$previous" ]; then
+    rm -f "$old" "$old-wal" "$old-shm"
+  fi
+done

@@ -12,12 +12,14 @@ import gc
 import logging
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from harvester import harvest_report
+from harvester.cli_catalogue import literal_origins, one_line_errors, open_for_writing, open_read_only
 from harvester.registry import RegistryError, load_projects, load_sources
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 
@@ -80,16 +82,13 @@ def harvest(args) -> int:
     return EXIT_NOTHING_HARVESTED if status == "failed" else 0
 
 
+@one_line_errors("validate")
 def validate(args) -> int:
-    from harvester.catalog import open_catalog
     from harvester.validate import FIELDS, as_json, render
     from harvester.validate import validate as check
 
-    if no_catalogue("validate", args.db):
-        return EXIT_CANNOT_RUN
-    minimums = {name: getattr(args, f"min_{name}") for name in FIELDS}
-    db = open_catalog(args.db)
-    reports = check(db, minimums)
+    db = open_read_only(args.db)
+    reports = check(db, {name: getattr(args, f"min_{name}") for name in FIELDS})
     db.close()
     print(as_json(reports) if args.json else render(reports))
     problems = sum(len(r.problems) for r in reports)
@@ -99,24 +98,31 @@ def validate(args) -> int:
     return 0
 
 
+@one_line_errors("check-links")
 def check_links_command(args) -> int:
-    from harvester.catalog import open_catalog, record_link_checks
+    """Results are written as they come, so a check stopped half-way keeps what it found."""
+    from harvester.catalog import record_link_checks
     from harvester.catalog.queries import link_targets
-    from harvester.linkcheck import check_links
+    from harvester.linkcheck import iter_check_links
 
-    if no_catalogue("check-links", args.db):
-        return EXIT_CANNOT_RUN
-    db = open_catalog(args.db)
-    results = check_links(
-        link_targets(db, args.source),
-        timeout=args.timeout,
-        cdx=args.cdx,
-        wayback=args.wayback_url,
-        workers=args.workers,
-        delay=args.delay,
-    )
-    record_link_checks(db, results)
-    db.close()
+    db = open_for_writing(args.db)
+    targets = link_targets(db, args.source)
+    allowed = literal_origins(db) | frozenset(args.allow_host or ())
+    results = []
+    try:
+        for result in iter_check_links(
+            targets,
+            timeout=args.timeout,
+            cdx=args.cdx,
+            wayback=args.wayback_url,
+            workers=args.workers,
+            delay=args.delay,
+            allowed=allowed,
+        ):
+            record_link_checks(db, [result])
+            results.append(result)
+    finally:
+        db.close()
     dead = [r for r in results if r.dead]
     archived = [r for r in dead if r.archived_url]
     skipped = [r for r in results if r.status is None]
@@ -130,15 +136,14 @@ def check_links_command(args) -> int:
     return 0
 
 
+@one_line_errors("export")
 def export_command(args) -> int:
-    from harvester.catalog import export_rows, open_catalog, projects_by_id
+    from harvester.catalog import export_rows, projects_by_id
     from harvester.export.aoe import UnknownType, export_records, to_csv, to_json
 
-    if no_catalogue("export", args.db):
-        return EXIT_CANNOT_RUN
-    db = open_catalog(args.db)
-    rows = export_rows(db, project=args.project, phase=args.phase)
+    db = open_read_only(args.db)
     try:
+        rows = export_rows(db, project=args.project, phase=args.phase)
         records = export_records(rows, projects_by_id(db), ready_only=args.ready_only)
     except UnknownType as exc:
         print(f"aineistopankki export: cannot export: {exc}", file=sys.stderr)
@@ -149,7 +154,11 @@ def export_command(args) -> int:
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        Path(args.out).write_text(text, encoding="utf-8")
+        try:
+            Path(args.out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"aineistopankki export: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            return EXIT_CANNOT_RUN
     ready = sum(r["aoeReady"] for r in records)
     print(f"exported {len(records)} AOE records ({ready} ready to publish) to {args.out}", file=sys.stderr)
     return 0
@@ -161,7 +170,11 @@ def serve(args) -> int:
 
     if no_catalogue("serve", args.db):
         return EXIT_CANNOT_RUN
-    open_catalog(args.db).close()  # an older catalogue is migrated before Datasette reads it
+    try:
+        open_catalog(args.db).close()  # an older catalogue is migrated before Datasette reads it
+    except sqlite3.DatabaseError as exc:
+        print(f"aineistopankki serve: cannot use catalogue {args.db}: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     if args.get:  # a soundness check: one page, printed; exit 1 unless it answered 200
         status, text = web.get(args.db, args.get)
         print(text)
@@ -329,6 +342,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=DOWNLOAD_DELAY,
         help=f"seconds between requests to one host (default {DOWNLOAD_DELAY})",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        metavar="HOST:PORT",
+        help="also ask this non-public address (IP addresses in the sources' start URLs are allowed already)",
     )
     p.add_argument("--cdx", default="https://web.archive.org/cdx/search/cdx", help="Wayback CDX API endpoint")
     p.add_argument("--wayback-url", default="https://web.archive.org", help="Wayback Machine base URL")

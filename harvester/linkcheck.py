@@ -1,29 +1,44 @@
 """Link health: is every catalogued material still where the catalogue says, and if not, where
 the Wayback Machine keeps a copy.
 
-As polite and as careful as the harvester: robots.txt is obeyed (a disallowed URL is not
-requested), one request at a time per host with the harvester's delay between them, and never a
-host name that resolves to a private address. HEAD first (cheap), GET for servers that refuse HEAD,
-with a time limit and a read limit. Knows the catalogue only through plain rows.
+As careful as the harvester, because the URLs come from sites nobody maintains any more:
+- only http(s), and never a private, loopback, link-local or unspecified address — whether the URL
+  names it, its host name resolves to it, or a redirect points there: every hop is vetted
+  (harvester/netguard.py) before it is connected to, and the connection goes to the vetted address;
+  an address is allowed only when the operator named it literally (`allowed`, "host:port");
+- robots.txt is obeyed (fetched through the same guard), one request at a time per host with the
+  harvester's delay between them;
+- a total deadline per request, whatever the server does (a server that sends one header byte a
+  second is cut off at the deadline, not after each byte), and a read limit;
+- results are handed over as they come (`iter_check_links`), so an interrupted check keeps what it did.
+Knows the catalogue only through plain rows.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
+import queue
+import socket
+import ssl
+import threading
 import time
 import urllib.error
-import urllib.request
 import urllib.robotparser
 from collections import defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
-from harvester.netguard import is_ip_literal, non_public_address
+from harvester.netguard import RefusedAddress, vetted_address
 from harvester.settings import DOWNLOAD_DELAY
 from harvester.wayback import DEFAULT_WAYBACK, USER_AGENT, latest_snapshot
 
 DEFAULT_CDX = "https://web.archive.org/cdx/search/cdx"
 HEAD_REFUSED = {403, 405, 501}
+REDIRECTS = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 5
 MAX_READ = 64 * 1024
 
 
@@ -40,43 +55,130 @@ class LinkResult:
         return self.status is not None and (self.status == 0 or self.status >= 400)
 
 
-def check_url(url: str, timeout: float) -> tuple[int, str | None]:
-    """(status, error) of one URL."""
-    if urlsplit(url).scheme not in ("http", "https"):
-        return 0, "not an http(s) URL"
-    for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - scheme checked
-                if method == "GET":
-                    response.read(MAX_READ)
-                return response.status, None
-        except urllib.error.HTTPError as exc:
-            if method == "HEAD" and exc.code in HEAD_REFUSED:
+class NotChecked(Exception):
+    """The URL (or a redirect on the way) may not be asked: the reason, for the operator."""
+
+
+class _Deadline:
+    """Shuts the socket down when the request's time is up, which ends any read blocked on it."""
+
+    def __init__(self, seconds: float):
+        self.ends = time.monotonic() + seconds
+        self.sock: socket.socket | None = None
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def left(self) -> float:
+        left = self.ends - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("deadline")
+        return left
+
+    def _expire(self) -> None:
+        self.expired = True
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+class _PinnedConnection(http.client.HTTPConnection):
+    """An HTTP(S) connection to the vetted address, with the URL's host name for Host, SNI and the
+    certificate check."""
+
+    def __init__(self, scheme: str, host: str, port: int, address: str, deadline: _Deadline):
+        super().__init__(host, port, timeout=deadline.left())
+        self.scheme, self.address, self.deadline = scheme, address, deadline
+        self.default_port = 443 if scheme == "https" else 80  # Host: without :443 for https
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), timeout=self.deadline.left())
+        self.deadline.sock = sock
+        if self.deadline.expired:
+            sock.close()
+            raise TimeoutError("deadline")
+        if self.scheme == "https":
+            sock = ssl.create_default_context().wrap_socket(sock, server_hostname=self.host)
+        self.sock = sock
+
+
+def fetch(
+    url: str, method: str, timeout: float, allowed: frozenset[str] = frozenset(), read: int = 0
+) -> tuple[int, bytes, str]:
+    """(status, first `read` bytes of the body, final URL) of one request, redirects followed
+    (each one vetted) within one total deadline. Raises NotChecked for a refused hop, TimeoutError at
+    the deadline, OSError (and http.client errors) for a server that cannot be reached or read."""
+    deadline = _Deadline(timeout)
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                scheme, host, port, address = vetted_address(url, allowed)
+            except RefusedAddress as exc:
+                raise NotChecked(str(exc)) from None
+            parts = urlsplit(url)
+            conn = _PinnedConnection(scheme, host, port, address, deadline)
+            try:
+                conn.request(method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
+                             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})  # fmt: skip
+                response = conn.getresponse()
+                body = response.read(read) if read and method == "GET" else b""
+            except (OSError, http.client.HTTPException) as exc:
+                if deadline.expired:
+                    raise TimeoutError("deadline") from None
+                raise OSError(str(exc) or type(exc).__name__) from None
+            finally:
+                conn.close()
+            location = response.getheader("Location")
+            if response.status in REDIRECTS and location:
+                url = urljoin(url, location.strip())
                 continue
-            return exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            return 0, f"unreachable: {reason}"
+            return response.status, body, url
+        raise OSError(f"more than {MAX_REDIRECTS} redirects")
+    finally:
+        deadline.cancel()
+
+
+def check_url(
+    url: str, timeout: float, allowed: frozenset[str] = frozenset()
+) -> tuple[int | None, str | None]:
+    """(status, error) of one URL: HEAD first (cheap), GET for servers that refuse HEAD.
+    Status None = not checked (refused by the guard), 0 = unreachable."""
+    for method in ("HEAD", "GET"):
+        try:
+            status, _, _ = fetch(url, method, timeout, allowed, read=MAX_READ)
+        except NotChecked as exc:
+            return None, f"not checked: {exc}"
+        except TimeoutError:
+            return 0, f"unreachable: no complete answer within {timeout:g} s"
+        except OSError as exc:
+            return 0, f"unreachable: {exc}"
+        if method == "HEAD" and status in HEAD_REFUSED:
+            continue
+        return status, (f"HTTP {status}" if status >= 400 else None)
     return 0, "no answer"
 
 
 class HostRules:
-    """What may be asked of one host: its robots.txt for our User-Agent and the address guard,
-    each looked up once; and the delay since the host's previous response."""
+    """What may be asked of one host: its robots.txt for our User-Agent, looked up once (through the
+    guard), and the delay since the host's previous response."""
 
-    def __init__(self, origin: str, host: str, timeout: float, delay: float):
+    def __init__(self, origin: str, timeout: float, delay: float, allowed: frozenset[str]):
         self.delay, self.last = delay, None
-        self.refused = None if is_ip_literal(host) else non_public_address(host)
         self.robots = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
-        if self.refused:
-            return
+        self.refused = None
         try:
-            request = urllib.request.Request(self.robots.url, headers={"User-Agent": USER_AGENT})
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) origin
-                self.robots.parse(response.read(MAX_READ).decode("utf-8", "replace").splitlines())
-        except (urllib.error.URLError, TimeoutError, OSError):
-            self.robots.parse([])  # no robots.txt (or none reachable): no rules, as Scrapy reads it
+            status, body, _ = fetch(self.robots.url, "GET", timeout, allowed, read=MAX_READ)
+        except NotChecked as exc:
+            self.refused = str(exc)
+            return
+        except OSError:  # TimeoutError included: no robots.txt reachable, no rules (as Scrapy reads it)
+            status, body = 404, b""
+        # rules only from a robots.txt that is there; any other answer means no rules, as Scrapy reads it
+        self.robots.parse(body.decode("utf-8", "replace").splitlines() if 200 <= status < 300 else [])
 
     def wait(self) -> None:
         if self.last is not None:
@@ -86,45 +188,64 @@ class HostRules:
         self.last = time.monotonic()
 
 
-def check_links(
+def iter_check_links(
     rows: list[dict],
     timeout: float = 10.0,
     cdx: str = DEFAULT_CDX,
     wayback: str = DEFAULT_WAYBACK,
     workers: int = 8,
     delay: float = DOWNLOAD_DELAY,
-) -> list[LinkResult]:
-    """Check every row's URL (rows: {id, url}); dead ones get their latest snapshot, if any."""
+    allowed: frozenset[str] = frozenset(),
+) -> Iterator[LinkResult]:
+    """Check every row's URL (rows: {id, url}), yielding each result as soon as it is known; dead
+    ones get their latest snapshot, if any. Hosts are checked in parallel, one request at a time each."""
     by_host: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        by_host[urlsplit(row["url"]).netloc].append(row)
+        by_host[urlsplit(row["url"]).netloc.lower()].append(row)
+    done: queue.Queue = queue.Queue()
+    finished = object()
 
-    def check_host(host_rows: list[dict]) -> list[LinkResult]:
-        parts = urlsplit(host_rows[0]["url"])
-        rules = HostRules(f"{parts.scheme}://{parts.netloc}", (parts.hostname or "").lower(), timeout, delay)
-        results = []
-        for row in host_rows:
-            if rules.refused:
-                results.append(
-                    LinkResult(row["id"], row["url"], None, f"not checked: resolves to {rules.refused}")
-                )
-                continue
-            if not rules.robots.can_fetch(USER_AGENT, row["url"]):
-                results.append(
-                    LinkResult(row["id"], row["url"], None, "not checked: disallowed by robots.txt")
-                )
-                continue
-            rules.wait()
-            status, error = check_url(row["url"], timeout)
-            rules.done()
-            result = LinkResult(row["id"], row["url"], status, error)
-            if result.dead and cdx:
-                try:
-                    result.archived_url = latest_snapshot(row["url"], cdx, wayback, timeout)
-                except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-                    result.error = f"{error}; Wayback lookup failed: {exc}"
-            results.append(result)
-        return results
+    def check_host(host_rows: list[dict]) -> None:
+        try:
+            parts = urlsplit(host_rows[0]["url"])
+            rules = HostRules(f"{parts.scheme}://{parts.netloc}", timeout, delay, allowed)
+            for row in host_rows:
+                done.put(_check_row(row, rules, timeout, cdx, wayback, allowed))
+        except Exception as exc:  # noqa: BLE001 - one host's failure is that host's result, not the run's
+            for row in host_rows:
+                done.put(LinkResult(row["id"], row["url"], 0, f"unreachable: {exc}"))
+        finally:
+            done.put(finished)
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return [r for batch in pool.map(check_host, by_host.values()) for r in batch]
+        for host_rows in by_host.values():
+            pool.submit(check_host, host_rows)
+        remaining = len(by_host)
+        while remaining:
+            item = done.get()
+            if item is finished:
+                remaining -= 1
+            else:
+                yield item
+
+
+def _check_row(row, rules: HostRules, timeout, cdx, wayback, allowed) -> LinkResult:
+    if rules.refused:
+        return LinkResult(row["id"], row["url"], None, f"not checked: {rules.refused}")
+    if not rules.robots.can_fetch(USER_AGENT, row["url"]):
+        return LinkResult(row["id"], row["url"], None, "not checked: disallowed by robots.txt")
+    rules.wait()
+    status, error = check_url(row["url"], timeout, allowed)
+    rules.done()
+    result = LinkResult(row["id"], row["url"], status, error)
+    if result.dead and cdx:
+        try:
+            result.archived_url = latest_snapshot(row["url"], cdx, wayback, timeout)
+        except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+            result.error = f"{error}; Wayback lookup failed: {exc}"
+    return result
+
+
+def check_links(rows: list[dict], **options) -> list[LinkResult]:
+    """Every result at once (iter_check_links' options)."""
+    return list(iter_check_links(rows, **options))

@@ -54,13 +54,25 @@ def get(db_path: str | Path, path: str) -> tuple[int, str]:
     return response.status_code, response.text
 
 
+SHUTDOWN_GRACE = 5  # seconds open requests get after SIGTERM/SIGINT before the server stops anyway
+
+
 def serve(db_path: str | Path, host: str, port: int) -> None:
-    """Serve the catalogue as `datasette serve` would (startup hooks, one uvicorn worker)."""
+    """Serve the catalogue as `datasette serve` would (startup hooks, one uvicorn worker). SIGTERM and
+    SIGINT stop it within SHUTDOWN_GRACE seconds even while a client holds a download open."""
     import uvicorn
 
     datasette = build(db_path)
     asyncio.run(datasette.invoke_startup())
-    uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
+    uvicorn.run(
+        datasette.app(),
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="on",
+        workers=1,
+        timeout_graceful_shutdown=SHUTDOWN_GRACE,
+    )
 
 
 def catalogue(datasette):

@@ -124,5 +124,5 @@ def test_content_security_policy_header(datasette):
 
 def test_datasette_is_read_only(datasette):
     response = get(datasette, "/catalog.json?sql=delete+from+materials")
-    assert response.status_code == 400
+    assert response.status_code in (400, 403)  # a write, and arbitrary SQL is off for the public anyway
     assert get(datasette, "/catalog/materials.json?_size=0").json()["filtered_table_rows_count"] == 1

@@ -38,7 +38,8 @@ from harvester.works import Groups
 
 __all__ = [  # with AOE's own rules (aoe_schema.py) re-exported for the callers of the export
     "UnknownType", "code_list", "code_objects", "disabled_levels", "export_records", "group_works", "labels",
-    "licence_codes", "mappings", "problems", "record", "rules_version", "slug_key", "to_csv", "to_json",
+    "licence_codes", "mappings", "problems", "record", "rules_version", "slug_key", "spreadsheet_cell",
+    "to_csv", "to_json",
 ]  # fmt: skip
 
 HERE = Path(__file__).parent
@@ -249,7 +250,8 @@ CSV_CODE_FIELDS = tuple(f for f in CODE_FIELDS if f != "accessibilityHazards")  
 
 def to_csv(records: list[dict]) -> str:
     """One row per record; code lists as <field>_keys / <field>_values ('|'-separated, same order);
-    links as link_N_* columns. UTF-8 with a byte-order mark so that Excel opens it right."""
+    links as link_N_* columns. UTF-8 with a byte-order mark so that Excel opens it right; every cell
+    made safe for spreadsheets (spreadsheet_cell)."""
     most_links = max((len(r["links"]) for r in records), default=1)
     header = [f"{f}_{lang}" for f in ("name", "description") for lang in LABEL_LANGUAGES]
     header += [f"{f}_{part}" for f in CSV_CODE_FIELDS for part in ("keys", "values")]
@@ -275,5 +277,18 @@ def to_csv(records: list[dict]) -> str:
                 row += [link["displayName"][lang] for lang in LABEL_LANGUAGES]
             else:
                 row += [""] * (3 + len(LABEL_LANGUAGES))
-        writer.writerow(row)
+        writer.writerow([spreadsheet_cell(cell) for cell in row])
     return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value):
+    """A cell a spreadsheet shows as text, never runs: harvested titles and descriptions can start
+    with `=HYPERLINK(…)` and the like, and this CSV is made to be opened in Excel. As OWASP recommends
+    for CSV injection, a text cell starting with = + - @ tab or carriage return gets a leading single
+    quote (Excel and LibreOffice hide it and show the rest as text). Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

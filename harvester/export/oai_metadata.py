@@ -8,6 +8,8 @@ import json
 
 from lxml import etree
 
+from harvester.export.xmltext import xml_text
+
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 LRMI_NS = "http://dublincore.org/dcx/lrmi-terms/1.1/"
@@ -18,9 +20,9 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def _add(parent, namespace: str, tag: str, text=None, lang: str | None = None):
     element = etree.SubElement(parent, f"{{{namespace}}}{tag}")
     if text is not None:
-        element.text = str(text)
+        element.text = xml_text(text)
     if lang:
-        element.set(XML_LANG, lang)
+        element.set(XML_LANG, xml_text(lang))
     return element
 
 

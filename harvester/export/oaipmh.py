@@ -25,6 +25,7 @@ from lxml import etree
 from harvester.clock import utcnow  # noqa: F401 - the response date; the Datasette plugin imports it here
 from harvester.export.aoe import export_records
 from harvester.export.oai_metadata import DC_NS, LRMI_NS, OAI_DC_NS, metadata
+from harvester.export.xmltext import xml_text
 
 PAGE_SIZE = 20
 ID_PREFIX = "oai:aineistopankki:"
@@ -75,10 +76,12 @@ class OaiError(Exception):
 
 
 def _el(parent, tag: str, text=None, **attrs):
-    """A child element in the OAI namespace (or `tag` as given when it has a {namespace})."""
-    element = etree.SubElement(parent, tag if tag.startswith("{") else f"{{{OAI_NS}}}{tag}", attrs)
+    """A child element in the OAI namespace (or `tag` as given when it has a {namespace}); text and
+    attribute values pass through xml_text, so no stored or requested value can make the page ill-formed."""
+    safe = {name: xml_text(value) for name, value in attrs.items()}
+    element = etree.SubElement(parent, tag if tag.startswith("{") else f"{{{OAI_NS}}}{tag}", safe)
     if text is not None:
-        element.text = str(text)
+        element.text = xml_text(text)
     return element
 
 
@@ -96,12 +99,12 @@ def respond(args: dict[str, list[str]], store: Store, base_url: str, repository:
         single = _arguments(args, verb)
         body = HANDLERS[verb](single, store, base_url, repository)
         for key, given in sorted(single.items()):  # echoed only when the request was well-formed
-            request.set(key, given)
+            request.set(key, xml_text(given))
         root.append(body)
     except OaiError as error:
         if error.code not in ("badVerb", "badArgument"):
             for key, given in sorted((k, v[0]) for k, v in args.items() if len(v) == 1):
-                request.set(key, given)
+                request.set(key, xml_text(given))
         _el(root, "error", error.message, code=error.code)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
@@ -190,19 +193,38 @@ def encode_token(state: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
+TOKEN_KEYS = {
+    "prefix": str,
+    "set": str,
+    "from": str,
+    "until": str,
+    "cursor": int,
+    "after": list,
+    "total": int,
+}
+MAX_TOKEN = 2000  # a token we issue is ~200 characters
+
+
 def decode_token(token: str) -> dict:
     """The list state a token carries: the request's arguments, the cursor and the (datestamp, id)
-    of the last record sent, from which the next page continues."""
+    of the last record sent, from which the next page continues. Anything not shaped exactly like a
+    token we issued (a harvester's typo, a hand-made or hostile value) is badResumptionToken, never a 500."""
     try:
-        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        after = state.get("after") if isinstance(state, dict) else None
-        if (
-            not isinstance(state.get("cursor"), int)
-            or "prefix" not in state
-            or not (isinstance(after, list) and len(after) == 2 and all(isinstance(a, str) for a in after))
-        ):
+        if len(token) > MAX_TOKEN:
             raise ValueError
-    except (ValueError, UnicodeDecodeError, AttributeError):
+        state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(state, dict) or not {"prefix", "cursor", "after"} <= set(state) <= set(TOKEN_KEYS):
+            raise ValueError
+        for key, kind in TOKEN_KEYS.items():
+            value = state.setdefault(key, None)
+            if value is not None and (type(value) is not kind or (kind is int and value < 0)):
+                raise ValueError
+        after = state["after"]
+        if not (isinstance(after, list) and len(after) == 2 and all(isinstance(a, str) for a in after)):
+            raise ValueError
+        if state["prefix"] is None:
+            raise ValueError
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise OaiError("badResumptionToken", "The resumption token is invalid or expired") from None
     return state
 
