@@ -48,7 +48,9 @@ AUXILIARIES = frozenset(
 ENDINGS = {
     # possessive suffix on a case form, 2nd infinitive (tehdessään), 1st infinitive (tehdäkseen),
     # referative (kertoi olevansa)
-    "possessive": re.compile(r"(ns[aä]|(ss|st)([aä])\3n|ess[aä](an|än|si|ni)|[aä]kse(en|ni|si)|v[aä]ns[aä])$"),
+    "possessive": re.compile(
+        r"(ns[aä]|(ss|st)([aä])\3n|ess[aä](an|än|si|ni)|[aä]kse(en|ni|si)|v[aä]ns[aä])$"
+    ),
     # temporal construction: saatuaan, havaittuasi
     "temporal": re.compile(r"tt?[uy][aä](an|än|ni|si)$"),
     # 3rd infinitive instructive and abessive: tekemällä, tekemättä
