@@ -16,7 +16,12 @@ from harvester.tagging.plain_language import (
     readability,
     register,
 )
-from harvester.tagging.register_features import WORD, finnish_constructions, finnish_officialese
+from harvester.tagging.register_features import (
+    WORD,
+    finnish_constructions,
+    finnish_officialese,
+    paragraph_words,
+)
 from harvester.tagging.tagger import tag
 
 FI_PLAIN = (
@@ -267,3 +272,10 @@ def test_a_body_that_names_plain_language_must_read_clearly_plainly():
     item = tag(body_item("Tämä uutinen on selkosuomea. " + FI_SELKO_NEWS))
     assert item["plain_language"] == 1
     assert item["tag_evidence"]["plain_language"]["method"] == "register"
+
+
+def test_paragraph_words_counts_running_text_lines_only():
+    text = "Kirjasto\nKirjasto on kaikille avoin. Lainaaminen on ilmaista.\nAukioloajat\nTule käymään!"
+    assert paragraph_words(text) == 4.5  # two paragraphs of 7 and 2 words; the headings do not count
+    assert paragraph_words("Yksi kappale ilman rivinvaihtoja ja ilman lopetusmerkkiä") == 7
+    assert readability(FI_SELKO_NEWS, "fi")["log_paragraph_words"] > 0

@@ -138,6 +138,8 @@ ABBREVIATION = re.compile(
     r"milj|mrd|tuh|ed)\.",
     re.I,
 )
+# A paragraph of running text ends in terminal punctuation; headings, menus and captions do not.
+PROSE_LINE_END = re.compile(r"[.!?…][\"”’)]?\s*$")
 COMMON_PARTICIPLE_RANK = 1500
 MIN_LETTERS = 6
 
@@ -178,3 +180,13 @@ def finnish_officialese(text: str, words: list[str]) -> int:
         + text.count("(")
         + text.count(";")
     )
+
+
+def paragraph_words(text: str) -> float:
+    """Mean words per paragraph of running text (a line that ends a sentence).
+
+    Selkokieli keeps paragraphs short, a few sentences each; standard prose runs to 30-60 words a
+    paragraph. A text with no such line is one paragraph."""
+    counts = [len(WORD.findall(line)) for line in text.split("\n") if PROSE_LINE_END.search(line)]
+    counts = [n for n in counts if n] or [len(WORD.findall(text))]
+    return sum(counts) / len(counts)
