@@ -5,6 +5,7 @@ common words, one thing a sentence), standard ones on the same topics, and texts
 """
 
 import json
+import math
 
 import pytest
 
@@ -21,6 +22,7 @@ from harvester.tagging.register_features import (
     finnish_constructions,
     finnish_officialese,
     paragraph_words,
+    prose_sentences,
 )
 from harvester.tagging.tagger import tag
 
@@ -267,11 +269,10 @@ def test_a_body_that_names_plain_language_must_read_clearly_plainly():
     assert register(tips, "fi") is not None
     assert plain_language({"title": "Vinkkejä ohjaajalle"}, tips, "fi") == (0, None)
     assert tag(body_item(tips, title="Vinkkejä ohjaajalle"))["plain_language"] == 0
-    # A selkokieli text that says so in its body is still found, by the register once its audience is
-    # known to be no professional one.
+    # A selkokieli text that says so in its body and reads clearly plainly is found by the marker.
     item = tag(body_item("Tämä uutinen on selkosuomea. " + FI_SELKO_NEWS))
     assert item["plain_language"] == 1
-    assert item["tag_evidence"]["plain_language"]["method"] == "register"
+    assert item["tag_evidence"]["plain_language"]["method"] == "marker+register"
 
 
 def test_paragraph_words_counts_running_text_lines_only():
@@ -279,3 +280,17 @@ def test_paragraph_words_counts_running_text_lines_only():
     assert paragraph_words(text) == 4.5  # two paragraphs of 7 and 2 words; the headings do not count
     assert paragraph_words("Yksi kappale ilman rivinvaihtoja ja ilman lopetusmerkkiä") == 7
     assert readability(FI_SELKO_NEWS, "fi")["log_paragraph_words"] > 0
+
+
+def test_sentence_length_is_read_from_running_prose_not_headings():
+    # Headings and a breadcrumb would halve the mean sentence length of standard prose.
+    page = (
+        "Etusivu › Palvelut › Kurssit\n\nSuomea odotusaikana\n"
+        "Kotoutumiskoulutukseen voi joutua odottamaan useita kuukausia, minkä vuoksi järjestämme\n"
+        "odotusajan kurssin, jossa pääsee aloittamaan suomen kielen opiskelun.\n\nIlmoittautuminen\n"
+        "Ilmoittaudu neuvontapisteessä tai soita meille, esim. aamupäivisin."
+    )
+    sentences = prose_sentences(page)
+    assert sentences[0].startswith("Kotoutumiskoulutukseen") and len(sentences) == 2
+    measure = readability(page, "fi")
+    assert math.exp(measure["log_prose_sentence_words"]) > 2 * measure["sentence_words"]

@@ -140,6 +140,9 @@ ABBREVIATION = re.compile(
 )
 # A paragraph of running text ends in terminal punctuation; headings, menus and captions do not.
 PROSE_LINE_END = re.compile(r"[.!?…][\"”’)]?\s*$")
+# A sentence of running text starts after terminal punctuation and a capital, a digit or a quote;
+# "esim. puhelimitse" goes on.
+PROSE_SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“–\-]?[A-ZÅÄÖ0-9])")
 COMMON_PARTICIPLE_RANK = 1500
 MIN_LETTERS = 6
 
@@ -190,3 +193,17 @@ def paragraph_words(text: str) -> float:
     counts = [len(WORD.findall(line)) for line in text.split("\n") if PROSE_LINE_END.search(line)]
     counts = [n for n in counts if n] or [len(WORD.findall(text))]
     return sum(counts) / len(counts)
+
+
+def prose_sentences(text: str) -> list[str]:
+    """The sentences of a text's running prose: headings, menus, captions and list lines without a
+    full stop are left out, and a sentence wrapped over lines (PDF text) is joined."""
+    lines = [line.strip() for line in text.split("\n")]
+    kept = []
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        following = next((rest for rest in lines[i + 1 :] if rest), "")
+        if PROSE_LINE_END.search(line) or following[:1].islower():
+            kept.append(line)
+    return [s for s in PROSE_SENTENCE_SPLIT.split(" ".join(kept)) if WORD.search(s)]
