@@ -13,7 +13,7 @@ word among the language's commonest 1,500 forms never counts as a participle.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -133,10 +133,42 @@ OFFICIALESE = frozenset(
         "lienee",
     ]
 )
-ABBREVIATION = re.compile(
-    r"\b(mm|esim|ns|n|yms|tms|ym|ko|em|ks|vrt|jne|ts|ao|os|puh|klo|s|v|vp|sd|kok|kesk|ps|vas|vihr|kd|"
-    r"milj|mrd|tuh|ed)\.",
-    re.I,
+# Abbreviations with a full stop: candidates are short letter runs before a dot, looked up in a set.
+ABBREVIATION_CANDIDATE = re.compile(r"\b([^\W\d_]{1,5})\.")
+ABBREVIATIONS = frozenset(
+    [
+        "mm",
+        "esim",
+        "ns",
+        "n",
+        "yms",
+        "tms",
+        "ym",
+        "ko",
+        "em",
+        "ks",
+        "vrt",
+        "jne",
+        "ts",
+        "ao",
+        "os",
+        "puh",
+        "klo",
+        "s",
+        "v",
+        "vp",
+        "sd",
+        "kok",
+        "kesk",
+        "ps",
+        "vas",
+        "vihr",
+        "kd",
+        "milj",
+        "mrd",
+        "tuh",
+        "ed",
+    ]
 )
 # A paragraph of running text ends in terminal punctuation; headings, menus and captions do not.
 PROSE_LINE_END = re.compile(r"[.!?…][\"”’)]?\s*$")
@@ -156,22 +188,27 @@ def common_word_ranks(language: str) -> dict[str, int]:
     return {word: rank for rank, word in enumerate(path.read_text(encoding="utf-8").split(), 1)}
 
 
+@lru_cache(maxsize=65536)
+def construction_ending(word: str) -> str | None:
+    """The construction a lower-case word's ending marks, if any (cached: word forms repeat)."""
+    if len(word) < MIN_LETTERS or word in NOT_CONSTRUCTIONS or word.startswith("uu"):
+        return None
+    for name, pattern in ENDINGS.items():
+        if pattern.search(word):
+            if name in PARTICIPLES and common_word_ranks("fi").get(word, 10**9) < COMMON_PARTICIPLE_RANK:
+                return None
+            return name
+    return None
+
+
 def finnish_constructions(words: list[str]) -> dict[str, int]:
     """Counts of the condensed written-language constructions among a Finnish text's words."""
-    ranks = common_word_ranks("fi")
     lower = [w.lower() for w in words]
     counts = dict.fromkeys(ENDINGS, 0)
     for i, word in enumerate(lower):
-        if len(word) < MIN_LETTERS or word in NOT_CONSTRUCTIONS or word.startswith("uu"):
-            continue
-        for name, pattern in ENDINGS.items():
-            if pattern.search(word):
-                if name in PARTICIPLES and (
-                    (i and lower[i - 1] in AUXILIARIES) or ranks.get(word, 10**9) < COMMON_PARTICIPLE_RANK
-                ):
-                    break
-                counts[name] += 1
-                break
+        name = construction_ending(word)
+        if name and not (name in PARTICIPLES and i and lower[i - 1] in AUXILIARIES):
+            counts[name] += 1
     return counts
 
 
@@ -179,7 +216,7 @@ def finnish_officialese(text: str, words: list[str]) -> int:
     """Officialese words, abbreviations, parentheses and semicolons in a Finnish text."""
     return (
         sum(w.lower() in OFFICIALESE for w in words)
-        + len(ABBREVIATION.findall(text))
+        + sum(candidate.lower() in ABBREVIATIONS for candidate in ABBREVIATION_CANDIDATE.findall(text))
         + text.count("(")
         + text.count(";")
     )
