@@ -39,6 +39,7 @@ from harvester.tagging.plain_language import (  # noqa: E402
     REGISTER_THRESHOLD,
     readability,
 )
+from harvester.tagging.register_features import paragraph_words  # noqa: E402
 
 MIN_PRECISION = 0.95
 REPEATS = 10
@@ -62,6 +63,8 @@ def load(path: Path, lang: str, features: list[str] | None = None) -> list[dict]
         if entry["lang"] != lang:
             continue
         measure = readability(entry["text"][:20000], lang)
+        # Measured here only, for comparison: kept out of the model (see REGISTER_MODEL's comment).
+        measure["log_paragraph_words"] = math.log(max(paragraph_words(entry["text"][:20000]), 1.0))
         items.append(
             {
                 "x": [measure.get(name, 0.0) for name in features],
