@@ -133,6 +133,9 @@ OFFICIALESE = frozenset(
         "lienee",
     ]
 )
+# Selkokieli explains a hard word where it uses one: "THL eli Terveyden ja hyvinvoinnin laitos",
+# "Kaamos tarkoittaa aikaa, jolloin ...".
+EXPLANATIONS = frozenset(["eli", "tarkoittaa", "tarkoittavat", "tarkoitetaan"])
 # Abbreviations with a full stop: candidates are short letter runs before a dot, looked up in a set.
 ABBREVIATION_CANDIDATE = re.compile(r"\b([^\W\d_]{1,5})\.")
 ABBREVIATIONS = frozenset(
@@ -244,3 +247,8 @@ def prose_sentences(text: str) -> list[str]:
         if PROSE_LINE_END.search(line) or following[:1].islower():
             kept.append(line)
     return [s for s in PROSE_SENTENCE_SPLIT.split(" ".join(kept)) if WORD.search(s)]
+
+
+def finnish_explanations(words: list[str]) -> int:
+    """Words that introduce an explanation of another word (eli, tarkoittaa)."""
+    return sum(w.lower() in EXPLANATIONS for w in words)
