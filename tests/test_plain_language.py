@@ -20,6 +20,7 @@ from harvester.tagging.plain_language import (
 from harvester.tagging.register_features import (
     WORD,
     finnish_constructions,
+    finnish_explanations,
     finnish_officialese,
     paragraph_words,
     prose_sentences,
@@ -293,3 +294,13 @@ def test_sentence_length_is_read_from_running_prose_not_headings():
     assert sentences[0].startswith("Kotoutumiskoulutukseen") and len(sentences) == 2
     measure = readability(page, "fi")
     assert math.exp(measure["log_prose_sentence_words"]) > 2 * measure["sentence_words"]
+
+
+def test_explanations_of_hard_words_count_for_plain_language():
+    text = (
+        "THL eli Terveyden ja hyvinvoinnin laitos kertoo uusista tartunnoista. "
+        "Kaamos tarkoittaa aikaa, jolloin aurinko ei nouse. Eduskunta kokoontuu huomenna."
+    )
+    assert finnish_explanations(WORD.findall(text)) == 2
+    assert readability(text, "fi")["explanations"] == round(2 / 3, 3)
+    assert readability(FI_STANDARD_NEWS, "fi")["explanations"] == 0
