@@ -298,8 +298,8 @@ def test_sentence_length_is_read_from_running_prose_not_headings():
 
 def test_explanations_of_hard_words_count_for_plain_language():
     text = (
-        "THL eli Terveyden ja hyvinvoinnin laitos kertoo uusista tartunnoista. "
-        "Kaamos tarkoittaa aikaa, jolloin aurinko ei nouse. Eduskunta kokoontuu huomenna."
+        "Kela eli Kansaneläkelaitos maksaa asumistukea. "
+        "Kotikunta tarkoittaa kuntaa, jossa asut. Kirjasto on auki huomenna."
     )
     assert finnish_explanations(WORD.findall(text)) == 2
     assert readability(text, "fi")["explanations"] == round(2 / 3, 3)

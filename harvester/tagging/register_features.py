@@ -59,11 +59,11 @@ ENDINGS = {
     "nominal": re.compile(r"[aeiouyäö]mi(nen|se(n|en|ss[aä]|st[aä]|ll[aä]|lle|ksi)|st[aä]|si[aä]|sten)$"),
     # -uus/-yys abstractions
     "abstract": re.compile(r"(uu|yy)(s|den|tt[aä]|teen|dess[aä]|dest[aä]|det|ksi)$"),
-    # attributive past participles: tehneen, todenneet, kaavailtujen
+    # attributive past participles: tehneen, todenneet, suunniteltujen
     "past_participle": re.compile(
         r"(nee[tn]|neit[aä]|neiden|nutta|nyttä|tt?[uy](n|jen|j[aä]|ihin|iss[aä]|ill[aä]))$"
     ),
-    # attributive present participles: oleva, kuvaavat grafiikat (not the 3rd person plural -vat)
+    # attributive present participles: oleva, asuvat perheet (not the 3rd person plural -vat)
     "present_participle": re.compile(
         r"[aeiouyäö]v[aä](n|ss[aä]|st[aä]|ll[aä]|lle|ksi|[aä])?$|[aeiouyäö]vi(en|ss[aä]|ll[aä]|lle|ksi|[aä])$"
     ),
@@ -133,8 +133,8 @@ OFFICIALESE = frozenset(
         "lienee",
     ]
 )
-# Selkokieli explains a hard word where it uses one: "THL eli Terveyden ja hyvinvoinnin laitos",
-# "Kaamos tarkoittaa aikaa, jolloin ...".
+# Selkokieli explains a hard word where it uses one: "Kela eli Kansaneläkelaitos",
+# "Kotikunta tarkoittaa kuntaa, jossa ...".
 EXPLANATIONS = frozenset(["eli", "tarkoittaa", "tarkoittavat", "tarkoitetaan"])
 # Abbreviations with a full stop: candidates are short letter runs before a dot, looked up in a set.
 ABBREVIATION_CANDIDATE = re.compile(r"\b([^\W\d_]{1,5})\.")
