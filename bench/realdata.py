@@ -10,7 +10,9 @@ harvest would store, normalised, decided and tagged.
 - Discovery (own data only): material or not on tests/eval/pages.
 - Main language: languages.jsonl (486 real texts, 19 languages); own data: tests/eval/languages.yml.
 - Plain language: plain.jsonl body texts (fi, sv); own data: the plain-language labels of
-  tests/eval/materials-*.yml and tests/eval/heldout/.
+  tests/eval/materials-*.yml and tests/eval/heldout/. The register model's coefficients were fitted on
+  plain.jsonl, so its cross-validated F1 (bench/plain_cv.py: refitted on training folds only) is printed
+  beside the figures on the whole set.
 
 The real data is read from outside the repository (--data, default ../shared/realdata) and is a
 development set: RESULTS.md says what was tuned on which set.
@@ -33,6 +35,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import plain_cv  # noqa: E402  (bench/plain_cv.py, beside this script)
 import trafilatura  # noqa: E402
 
 from harvester import inspect  # noqa: E402
@@ -234,6 +237,7 @@ def main() -> None:
     ]
     real_plain = plain(real_plain_items, args.errors, "real")
     register_alone = register_figures(args.data / "plain.jsonl")
+    register_cv = {lang: plain_cv.evaluate(args.data / "plain.jsonl", lang) for lang in ("fi", "sv")}
     own_plain = plain(own_plain_items(), args.errors, "own")
 
     print(f"{'extraction (F1 / P / R, ms a page)':44} {'real pages':>26} {'own pages':>26}")
@@ -258,11 +262,14 @@ def main() -> None:
             f"    {lang:4} {accuracy:.3f} / {count:3d} | " + (f"{own[0]:.3f} / {own[1]:3d}" if own else "—")
         )
     print("plain language (P / R / F1): real body texts as the tagger judges them | the register model alone")
-    print("  (is_plain: no audience needed) | own materials")
+    print("  (is_plain: no audience needed) | own materials | the register model cross-validated (F1 ± sd)")
     for key in ("fi", "sv", "all"):
         cells = [real_plain.get(key), register_alone.get(key), own_plain.get(key)]
+        cv = register_cv.get(key)
         print(
-            f"  {key:4} " + " | ".join(f"{c[0]:.3f} / {c[1]:.3f} / {c[2]:.3f}" if c else "—" for c in cells)
+            f"  {key:4} "
+            + " | ".join(f"{c[0]:.3f} / {c[1]:.3f} / {c[2]:.3f}" if c else "—" for c in cells)
+            + (f" | {cv['cv']['f1'][0]:.3f} ± {cv['cv']['f1'][1]:.3f}" if cv else "")
         )
     per = real_lang["per"]
     print(
@@ -271,6 +278,10 @@ def main() -> None:
         f"short={real_lang['short']:.3f} kmr={per.get('kmr', (0,))[0]:.3f} prs={per.get('prs', (0,))[0]:.3f} "
         f"am={per.get('am', (0,))[0]:.3f} plain_f1={real_plain['all'][2]:.3f} "
         f"plain_p={real_plain['all'][0]:.3f} plain_register_f1={register_alone['all'][2]:.3f} "
+        f"plain_fi_f1={real_plain['fi'][2]:.3f} plain_fi_p={real_plain['fi'][0]:.3f} "
+        f"plain_register_fi_f1={register_alone['fi'][2]:.3f} "
+        f"plain_cv_fi_f1={register_cv['fi']['cv']['f1'][0]:.3f} "
+        f"plain_cv_sv_f1={register_cv['sv']['cv']['f1'][0]:.3f} "
         f"own_extraction_f1={own_extraction['ours']['f1']:.3f} "
         f"own_trafilatura_f1={own_extraction['trafilatura']['f1']:.3f} own_main_lang={own_lang['all']:.3f} "
         f"own_plain_f1={own_plain['all'][2]:.3f} discovery_p={found['p']:.3f} discovery_r={found['r']:.3f}"

@@ -5,6 +5,7 @@ common words, one thing a sentence), standard ones on the same topics, and texts
 """
 
 import json
+import math
 
 import pytest
 
@@ -16,6 +17,15 @@ from harvester.tagging.plain_language import (
     readability,
     register,
 )
+from harvester.tagging.register_features import (
+    WORD,
+    finnish_constructions,
+    finnish_explanations,
+    finnish_officialese,
+    paragraph_words,
+    prose_sentences,
+)
+from harvester.tagging.tagger import tag
 
 FI_PLAIN = (
     "Kirjasto on kaikille avoin paikka. Kirjastossa voit lainata kirjoja ilmaiseksi. "
@@ -172,3 +182,125 @@ def test_common_word_lists_ship_with_the_package():
     assert {"ja", "on", "voit"} <= common_words("fi")
     assert {"och", "är", "du"} <= common_words("sv")
     assert common_words("et") == frozenset()
+
+
+# The same original integration topic twice: selkokieli news (short sentences, one thing each, common
+# words, no condensed constructions, no audience named) and standard news.
+FI_SELKO_NEWS = (
+    "Kotoutumiskoulutukseen pääsee nyt nopeammin. Jonot ovat lyhentyneet monessa kaupungissa. "
+    "Viime vuonna koulutusta piti odottaa monta kuukautta. Nyt odotusaika on noin yksi kuukausi. "
+    "Kotoutumiskoulutuksessa opiskellaan suomea tai ruotsia. Siellä opitaan myös, miten Suomessa asutaan "
+    "ja tehdään työtä. Koulutus on ilmainen. Opiskelijat saavat rahaa Kelasta tai kunnasta. "
+    "Kunnat ovat palkanneet lisää opettajia. Siksi uusia ryhmiä on enemmän kuin ennen."
+)
+FI_STANDARD_NEWS = (
+    "Kotoutumiskoulutuksen jonot ovat lyhentyneet merkittävästi useissa kaupungeissa, mikä nopeuttaa "
+    "maahan muuttaneiden työllistymistä. Vielä viime vuonna koulutukseen ohjatut asiakkaat joutuivat "
+    "odottamaan aloituspaikkaa keskimäärin useita kuukausia, mutta nykyisin odotusaika on lyhentynyt "
+    "noin kuukauteen. Kuntien mukaan muutos johtuu ennen muuta opettajaresurssien lisäämisestä sekä "
+    "hankintamenettelyjen keventämisestä. Koulutukseen osallistuminen on opiskelijalle maksutonta, ja "
+    "sen ajalta voi saada työttömyysetuutta tai toimeentulotukea."
+)
+# Short sentences, but written in the condensed style selkokieli avoids.
+FI_CONDENSED = (
+    "Hakemuksen jättäneiden asiakkaiden on toimitettava tositteet saatuaan päätöksen. Käsittelyä "
+    "nopeutetaan tarkistamalla liitteet ennen lähettämistä. Asiakas voi tehdessään hakemusta pyytää "
+    "neuvontaa (esim. puhelimitse), mikäli lomakkeen täyttäminen tuntuu vaikealta."
+)
+
+
+def body_item(text, **fields):
+    return {"kind": "page", "url": "about:text", "title": None, "text": text, "link_texts": [], **fields}
+
+
+def test_selkokieli_news_and_standard_news_on_the_same_topic():
+    assert is_plain(FI_SELKO_NEWS)
+    assert not is_plain(FI_STANDARD_NEWS)
+    plain, standard = readability(FI_SELKO_NEWS, "fi"), readability(FI_STANDARD_NEWS, "fi")
+    for name in ("log_sentence_words", "rare_lower", "constructions"):
+        assert plain[name] < standard[name], name
+
+
+def test_condensed_constructions_are_counted_and_perfect_tenses_are_not():
+    counts = finnish_constructions(WORD.findall(FI_CONDENSED))
+    assert counts["past_participle"] == 1  # jättäneiden
+    assert counts["temporal"] == 1  # saatuaan
+    assert counts["infinitive"] == 1  # tarkistamalla
+    assert counts["nominal"] >= 2  # lähettämistä, täyttäminen
+    assert counts["possessive"] == 1  # tehdessään
+    perfect = "Jonot ovat lyhentyneet. Kunnat ovat palkanneet opettajia. Koulutus on alkanut kaupungissa."
+    assert sum(finnish_constructions(WORD.findall(perfect)).values()) == 0
+    # Nouns that end like an infinitive or a -minen form are not constructions.
+    nouns = "Kotoutumiskoulutukseen tulee ihmisiä. Ihmisten korvaukseen vaikuttaa moni asia."
+    assert sum(finnish_constructions(WORD.findall(nouns)).values()) == 0
+    assert finnish_officialese(FI_CONDENSED, WORD.findall(FI_CONDENSED)) == 3  # mikäli, esim., (
+    assert not is_plain(FI_CONDENSED)
+
+
+def test_unmarked_selkokieli_prose_is_plain_whoever_it_is_for_but_professionals():
+    item = tag(body_item(FI_SELKO_NEWS))
+    assert item["plain_language"] == 1
+    evidence = item["tag_evidence"]["plain_language"]
+    assert evidence["method"] == "register"
+    assert evidence["readability"]["score"] >= evidence["readability"]["threshold"]
+    assert tag(body_item(FI_STANDARD_NEWS))["plain_language"] == 0
+    no_audience = {"immigrants": {"method": "default", "matched": [], "score": 0}}
+    assert plain_register(FI_SELKO_NEWS, "fi", no_audience, "info-page")["method"] == "register"
+    teachers = {**no_audience, "teachers": {"method": "rule", "matched": ["title:opettaj"], "score": 2.0}}
+    assert plain_register(FI_SELKO_NEWS, "fi", teachers, "info-page") is None
+
+
+def test_simple_learning_materials_are_not_selkokieli_without_audience_evidence():
+    # Graded Finnish for learners is a different thing from selkokieli: a workbook in the same prose
+    # counts only through the stricter material route, which needs immigrants as its named audience.
+    no_audience = {"immigrants": {"method": "default", "matched": [], "score": 0}}
+    assert plain_register(FI_SELKO_NEWS, "fi", no_audience, "workbook") is None
+    assert plain_register(FI_SELKO_NEWS, "fi", no_audience, "game-or-app") is None
+
+
+def test_a_body_that_names_plain_language_must_read_clearly_plainly():
+    # Tips for professionals about selkokieli, in fairly plain sentences: plain enough for the register
+    # model alone, not clearly plain, and written for the worker, not the client.
+    tips = (
+        "Selkokieli auttaa asiakastyössä. Moni asiakas ymmärtää suomea, mutta virkakieli on hänelle "
+        "vaikeaa. Puhu rauhallisesti ja käytä lyhyitä lauseita. Kysy välillä, ymmärsikö asiakas asian. "
+        "Kirjoita tärkeät päivämäärät ja osoitteet paperille. Työyhteisössä kannattaa sopia yhteiset "
+        "käytännöt."
+    )
+    assert register(tips, "fi") is not None
+    assert plain_language({"title": "Vinkkejä ohjaajalle"}, tips, "fi") == (0, None)
+    assert tag(body_item(tips, title="Vinkkejä ohjaajalle"))["plain_language"] == 0
+    # A selkokieli text that says so in its body and reads clearly plainly is found by the marker.
+    item = tag(body_item("Tämä uutinen on selkosuomea. " + FI_SELKO_NEWS))
+    assert item["plain_language"] == 1
+    assert item["tag_evidence"]["plain_language"]["method"] == "marker+register"
+
+
+def test_paragraph_words_counts_running_text_lines_only():
+    text = "Kirjasto\nKirjasto on kaikille avoin. Lainaaminen on ilmaista.\nAukioloajat\nTule käymään!"
+    assert paragraph_words(text) == 4.5  # two paragraphs of 7 and 2 words; the headings do not count
+    assert paragraph_words("Yksi kappale ilman rivinvaihtoja ja ilman lopetusmerkkiä") == 7
+
+
+def test_sentence_length_is_read_from_running_prose_not_headings():
+    # Headings and a breadcrumb would halve the mean sentence length of standard prose.
+    page = (
+        "Etusivu › Palvelut › Kurssit\n\nSuomea odotusaikana\n"
+        "Kotoutumiskoulutukseen voi joutua odottamaan useita kuukausia, minkä vuoksi järjestämme\n"
+        "odotusajan kurssin, jossa pääsee aloittamaan suomen kielen opiskelun.\n\nIlmoittautuminen\n"
+        "Ilmoittaudu neuvontapisteessä tai soita meille, esim. aamupäivisin."
+    )
+    sentences = prose_sentences(page)
+    assert sentences[0].startswith("Kotoutumiskoulutukseen") and len(sentences) == 2
+    measure = readability(page, "fi")
+    assert math.exp(measure["log_prose_sentence_words"]) > 2 * measure["sentence_words"]
+
+
+def test_explanations_of_hard_words_count_for_plain_language():
+    text = (
+        "Kela eli Kansaneläkelaitos maksaa asumistukea. "
+        "Kotikunta tarkoittaa kuntaa, jossa asut. Kirjasto on auki huomenna."
+    )
+    assert finnish_explanations(WORD.findall(text)) == 2
+    assert readability(text, "fi")["explanations"] == round(2 / 3, 3)
+    assert readability(FI_STANDARD_NEWS, "fi")["explanations"] == 0

@@ -117,7 +117,7 @@ def tag(item: dict, project: dict | None = None) -> dict:
         item["audiences"] = ["immigrants"]
         audience_evidence = {"immigrants": {"method": "default", "matched": [], "score": 0}}
     if not item["plain_language"] and item.get("kind") != "embed":
-        register = plain_register(item.get("text") or "", main_language, audience_evidence)
+        register = plain_register(item.get("text") or "", main_language, audience_evidence, item["type"])
         if register:
             item["plain_language"], evidence["plain_language"] = 1, register
     evidence.update({f"phase:{k}": v for k, v in phase_evidence.items()})
