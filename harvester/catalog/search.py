@@ -15,12 +15,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from functools import cache
+
+import simplemma
 
 from harvester.catalog.columns import FACET_TABLE, TAG_TABLE
 from harvester.catalog.queries import rows
 from harvester.catalog.search_index import (
+    LEMMA_LANGUAGES,
     PLAIN_TOKEN,
     TERMS_INDEX,
     TERMS_VOCABULARY,
@@ -36,7 +38,6 @@ TAG_FILTERS = ("phases", "audiences", "languages")  # all-of
 COLUMN_FILTERS = {"type": "type", "project": "project_id", "round": "round"}  # any-of
 FILTERS = (*TAG_FILTERS, *COLUMN_FILTERS, "plain")
 TYPO_LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
-TYPO_SIMILARITY = 0.75  # a lemma of a one-letter variant this far from the typed word is another word
 MIN_PREFIX = 4  # a query word this long also matches the words it begins ("kotoutum")
 MIN_SYNONYM = 4  # a type keyword shorter than this names no type (too many words begin so)
 PLAIN_LABELS = ("selkokieli", "lättläst", "easy-to-read")  # as messages.yml plain.label words
@@ -137,19 +138,26 @@ def one_letter_off(word: str) -> set[str]:
     ) - {word}
 
 
+def dictionary_word(word: str) -> bool:
+    return any(simplemma.is_known(word, lang) for lang in LEMMA_LANGUAGES)
+
+
 def repair_typos(conn, terms: list[Term]) -> None:
     """A word that the index does not hold as written, and that names no type, may be mistyped (or an
-    inflection no material uses): it also matches the known forms of the words one letter away."""
+    inflection no material uses): it also matches the words one letter away that the index holds or
+    the lemmatiser's dictionaries know (with their forms), and the types those name."""
     for term in terms:
         if not term.forms or term.types or term.plain or len(term.raw) < 5 or _known(conn, [term.raw]):
             continue
-        variants = {f for v in one_letter_off(term.raw) for f in forms(v)} - set(term.forms)
-        close = [v for v in variants if SequenceMatcher(None, v, term.raw).ratio() >= TYPO_SIMILARITY]
-        known = sorted(_known(conn, sorted(close)))
-        if known:
+        variants = sorted(one_letter_off(term.raw))
+        words = set(_known(conn, variants)) | {v for v in variants if dictionary_word(v)}
+        candidates = {f for w in words for f in forms(w)} - set(term.forms)
+        known = sorted(_known(conn, sorted(candidates)))
+        named = types_named(sorted(words | set(known)))
+        if known or named:
             term.forms += known
-            term.types |= types_named(known)
-            term.plain = term.plain or names_plain(known)
+            term.types |= named
+            term.plain = term.plain or names_plain(sorted(words | set(known)))
             term.repaired = True
 
 
@@ -315,6 +323,11 @@ def suggestions(conn, selection: Selection) -> list[dict]:
         n = len(matched(conn, smaller)[0]) if smaller.active() else None
         if n:
             found.append({"name": name, "value": value, "n": n, "selection": smaller})
+    if not found and selection.q.strip() and options:  # no one removal helps: the words alone
+        alone = Selection(selection.q, {}, False, 1, selection.size)
+        n = len(matched(conn, alone)[0])
+        if n:
+            found.append({"name": "filters", "value": None, "n": n, "selection": alone})
     return found
 
 
