@@ -59,20 +59,43 @@ def test_search_for_a_somali_material(page, site):
     page.goto(site + "/")
     page.fill("input[name=q]", "Kela")
     page.click("form.big-search button")
-    page.wait_for_selector("ol.results li")
+    page.wait_for_selector("ol.cards li.card")
     page.select_option("select[name=languages]", "so")
     page.click("form.big-search button")
-    page.wait_for_selector("ol.results li a.result-title")
-    assert "somali" in page.inner_text("ol.results li:first-child .langs")
-    assert page.locator("ol.results mark").count() > 0
+    page.wait_for_selector("ol.cards li.card h3 a")
+    assert "somali" in page.inner_text("ol.cards li.card:first-child .langs")
+    assert page.locator("ol.cards mark").count() > 0
     shot(page, "search-somali")
-    page.click("ol.results li:first-child a.result-title")
+    page.click("ol.cards li.card:first-child h3 a")
     page.wait_for_selector("table.evidence")
     assert (
         "Miksi nämä tunnisteet?" in page.inner_text("h2 >> nth=-1")
         or page.locator("table.evidence").count() == 1
     )
     shot(page, "material")
+    assert page.problems == []
+
+
+def test_plain_language_somali_initial_phase_in_three_clicks(page, site):
+    """The coordinator's question from the front page: Selkokieli, then somali, then Alkuvaihe."""
+    page.goto(site + "/")
+    page.click("section.content a[href='/haku?plain=1']")  # 1
+    page.wait_for_selector("ol.cards li.card")
+    page.click("nav.facets a:has-text('somali')")  # 2
+    page.wait_for_url("**languages=so**")
+    page.click("nav.facets a:has-text('Alkuvaihe')")  # 3
+    page.wait_for_url("**phases=initial**")
+    cards = page.locator("ol.cards li.card")
+    assert cards.count() >= 1
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        assert "somali" in card.inner_text() and card.locator(".tag.plain").count() == 1
+    chosen = page.inner_text("ul.chosen-filters")
+    assert "Selkokieli" in chosen and "somali" in chosen and "Alkuvaihe" in chosen
+    shot(page, "plain-somali-initial")
+    page.click("ul.chosen-filters a:has-text('somali')")  # a chosen filter is removable
+    page.wait_for_url(lambda url: "languages=so" not in url)
+    assert page.locator("ol.cards li.card").count() > cards.count() or "somali" not in page.url
     assert page.problems == []
 
 
@@ -98,7 +121,7 @@ def test_open_a_project_page_from_the_front_page(page, site):
 
 def test_open_the_dashboard(page, site):
     page.goto(site + "/")
-    page.click("section.content a:has-text('kojelauta / dashboard')")
+    page.click("section.content a[href='/kojelauta']")
     page.wait_for_selector("svg.chart")
     assert page.locator("svg.chart").count() >= 5
     assert "somali" in page.inner_text(".charts")

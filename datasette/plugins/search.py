@@ -115,7 +115,7 @@ def exports(selection: catalogue_search.Selection) -> dict[str, str]:
 def _matcher(terms: list[catalogue_search.Term]):
     wanted = {f for t in terms for f in t.forms}
     starts = [t.raw for t in terms if len(t.raw) >= catalogue_search.MIN_PREFIX and t.forms]
-    inside = [f for t in terms for f in (t.raw, *t.forms) if len(f) >= 3]
+    inside = catalogue_search.needles_of(terms)
 
     def matches(word: str) -> bool:
         lower = word.lower()
@@ -132,7 +132,14 @@ def snippet(card: dict, terms: list[catalogue_search.Term]) -> Markup | None:
     """About SNIPPET_WORDS words around the first word that matched, the matches marked; escaped
     here, the query never reaches the page raw."""
     matches = _matcher(terms)
-    for text in (card["description"], " | ".join(card["link_texts"]), card["text"], card["title"]):
+    texts = (
+        card["description"],
+        " | ".join(card["link_texts"]),
+        card["text"],
+        card["excerpt"],
+        card["title"],
+    )
+    for text in texts:
         words = list(re.finditer(r"\S+", text or ""))
         hits = [i for i, w in enumerate(words) if any(matches(p) for p in WORD.findall(w.group(0)))]
         if not hits:
@@ -157,7 +164,9 @@ def lead(card: dict) -> str:
 async def run_search(datasette, selection):
     """The search in Datasette's read thread under its time limit."""
     limit = datasette.setting("sql_time_limit_ms")
-    terms = await asyncio.to_thread(catalogue_search.parse, selection.q)  # lemmatising: outside the limit
+    # Lemmatising runs outside the time limit: the first search of a process loads the dictionaries
+    # (seconds); warming them at startup instead kept the server from answering meanwhile.
+    terms = await asyncio.to_thread(catalogue_search.parse, selection.q)
 
     def limited(conn):
         with sqlite_timelimit(conn, limit):
@@ -333,14 +342,6 @@ def prepare_jinja2_environment(env):
     env.filters["facet_label"] = facet_label
     env.filters["autonym"] = autonym
     env.filters["filesize"] = filesize
-
-
-@hookimpl
-def startup():
-    async def warm():  # the lemmatiser's dictionaries take seconds to load: not in the first search
-        await asyncio.to_thread(catalogue_search.warm_up)
-
-    return warm
 
 
 @hookimpl

@@ -21,6 +21,7 @@ import simplemma
 
 from harvester.catalog.columns import FACET_TABLE, TAG_TABLE
 from harvester.catalog.queries import rows
+from harvester.catalog.queries import value as first_value
 from harvester.catalog.search_index import (
     LEMMA_LANGUAGES,
     PLAIN_TOKEN,
@@ -34,6 +35,7 @@ from harvester.tagging.plain_language import MARKERS
 from harvester.tagging.vocabulary import entries
 
 MAX_TERMS = 8
+EXCERPT = 900  # characters of text around a card's first match
 TAG_FILTERS = ("phases", "audiences", "languages")  # all-of
 COLUMN_FILTERS = {"type": "type", "project": "project_id", "round": "round"}  # any-of
 FILTERS = (*TAG_FILTERS, *COLUMN_FILTERS, "plain")
@@ -279,8 +281,9 @@ CARD_COLUMNS = (
 )
 
 
-def cards(conn, rowids: list[int]) -> list[dict]:
-    """What a result card shows, for these rowids in this order."""
+def cards(conn, rowids: list[int], needles: list[str] = ()) -> list[dict]:
+    """What a result card shows, for these rowids in this order; with `needles` (the query's words
+    and forms) also `excerpt`, the text around the first of them, wherever it is in a long text."""
     found = rows(
         conn,
         f"select {CARD_COLUMNS} from materials where rowid in (select value from json_each(?))",
@@ -288,6 +291,7 @@ def cards(conn, rowids: list[int]) -> list[dict]:
     )
     by_rowid = {row["rid"]: row for row in found}
     names = {p["id"]: p for p in rows(conn, "select id, name_fi, name_sv, name_en from projects")}
+    needles = list(needles)[:16]
     result = []
     for rid in rowids:
         if rid not in by_rowid:
@@ -296,8 +300,25 @@ def cards(conn, rowids: list[int]) -> list[dict]:
         for column in ("languages", "phases", "audiences", "link_texts"):
             row[column] = json.loads(row[column] or "[]")
         row["project"] = names.get(row["project_id"])
+        row["excerpt"] = _excerpt(conn, rid, needles) if needles else None
         result.append(row)
     return result
+
+
+def _excerpt(conn, rowid: int, needles: list[str]) -> str | None:
+    """EXCERPT characters of the text around the first needle (instr in SQL: the long text is never
+    read into Python)."""
+    positions = conn.execute(
+        "select " + ", ".join("instr(lower(text), ?)" for _ in needles) + " from materials where rowid = ?",
+        [*needles, rowid],
+    ).fetchone()
+    first = min((p for p in positions or () if p), default=0)
+    if not first:
+        return None
+    start = max(1, first - EXCERPT // 3)
+    return first_value(
+        conn, "select substr(text, ?, ?) from materials where rowid = ?", [start, EXCERPT, rowid]
+    )
 
 
 def without(selection: Selection, name: str, value: str | None = None) -> Selection:
@@ -331,6 +352,13 @@ def suggestions(conn, selection: Selection) -> list[dict]:
     return found
 
 
+def needles_of(terms: list[Term]) -> list[str]:
+    """What a card's excerpt and marks look for: the words, their forms and stems (the text inflects:
+    koulutu- finds koulutuksen and kotoutumiskoulutukseen)."""
+    found = (n for t in terms for f in (t.raw, *t.forms) for n in (f, f[: max(4, len(f) - 2)]))
+    return [n for n in dict.fromkeys(found) if len(n) >= 3]
+
+
 def search(conn, selection: Selection, terms: list[Term] | None = None) -> dict:
     """One page of results with the total, the facet counts and, when nothing matched, suggestions.
     `terms`: the query already parsed (parse() lemmatises: slow the first time, see warm_up)."""
@@ -338,7 +366,7 @@ def search(conn, selection: Selection, terms: list[Term] | None = None) -> dict:
     repair_typos(conn, terms)
     ranked, inside = matched(conn, selection, terms)
     start = (selection.page - 1) * selection.size
-    page = cards(conn, ranked[start : start + selection.size])
+    page = cards(conn, ranked[start : start + selection.size], needles_of(terms))
     for card in page:
         card["inside_word"] = card["rid"] in inside
     return {
