@@ -128,3 +128,23 @@ def test_json_has_the_documented_shape(site):
     assert {"id", "title", "url"} <= set(data["results"][0])
     assert len(get(site, "/haku.json?q=opas&size=2").json()["results"]) == 2
     assert json.dumps(data)  # plain JSON, no markup objects
+
+
+def test_browsing_every_material_counts_the_facets_of_all(site, harvested):
+    with sqlite3.connect(harvested[0]) as conn:
+        active = conn.execute("select count(*) from materials where status = 'active'").fetchone()[0]
+        languages = dict(
+            conn.execute(
+                "select j.value, count(*) from materials m, json_each(m.languages) j"
+                " where m.status = 'active' group by j.value"
+            ).fetchall()
+        )
+        plain = conn.execute("select count(*) from materials where status = 'active' and plain_language = 1")
+        plain = plain.fetchone()[0]
+    data = found(site, "page=1")
+    assert data["total"] == active and data["facets"]["languages"] == languages
+    assert data["facets"]["plain"]["1"] == plain
+    titles = [r["title"] for r in found(site, "page=1")["results"]]
+    assert titles == sorted(titles)  # filters alone (here none): by title
+    front = get(site, "/").text
+    assert f'href="/haku?plain=1">Selkokieliset aineistot</a> <span class="count">{plain}</span>' in front

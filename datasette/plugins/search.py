@@ -20,10 +20,12 @@ from markupsafe import Markup, escape
 from datasette import hookimpl
 from harvester.catalog import queries
 from harvester.catalog import search as catalogue_search
+from harvester.catalog import search_index
 from harvester.catalog.search_index import WORD, forms
 from harvester.tagging.vocabulary import entries, ids, label_map
 from harvester.web import catalogue, catalogue_name
 
+search_index.LOW_MEMORY = True  # a server lemmatises only query words: the frugal dictionaries
 PAGE_SIZE = 20
 MAX_SIZE = 100
 MAX_PAGE = 500
@@ -164,9 +166,10 @@ def lead(card: dict) -> str:
 async def run_search(datasette, selection):
     """The search in Datasette's read thread under its time limit."""
     limit = datasette.setting("sql_time_limit_ms")
-    # Lemmatising runs outside the time limit: the first search of a process loads the dictionaries
+    # Lemmatising (and trying a typo's variants) runs outside the time limit: the first search of a process loads the dictionaries
     # (seconds); warming them at startup instead kept the server from answering meanwhile.
     terms = await asyncio.to_thread(catalogue_search.parse, selection.q)
+    await catalogue(datasette).execute_fn(lambda conn: catalogue_search.repair_typos(conn, terms))
 
     def limited(conn):
         with sqlite_timelimit(conn, limit):
@@ -246,7 +249,7 @@ async def search(datasette, request):
         request, min(int(size), MAX_SIZE) if as_json and size.isdigit() and int(size) else PAGE_SIZE
     )
     interrupted, found = False, None
-    if selection.active():
+    if selection.active() or "page" in request.args:  # /haku?page=1: browse every material
         try:
             found = await run_search(datasette, selection)
         except Interrupted:
@@ -274,7 +277,7 @@ async def search(datasette, request):
     context = {
         "q": selection.q,
         "selection": selection,
-        "searched": selection.active() and not interrupted,
+        "searched": bool(found),
         "interrupted": interrupted,
         "total": found["total"] if found else 0,
         "results": found["results"] if found else [],

@@ -19,6 +19,7 @@ from functools import cache
 
 import simplemma
 
+from harvester.catalog import search_index
 from harvester.catalog.columns import FACET_TABLE, TAG_TABLE
 from harvester.catalog.queries import rows
 from harvester.catalog.queries import value as first_value
@@ -35,6 +36,7 @@ from harvester.tagging.plain_language import MARKERS
 from harvester.tagging.vocabulary import entries
 
 MAX_TERMS = 8
+MAX_REPAIRS = 3  # words tried for typos (each costs up to a second with the frugal dictionaries)
 EXCERPT = 900  # characters of text around a card's first match
 TAG_FILTERS = ("phases", "audiences", "languages")  # all-of
 COLUMN_FILTERS = {"type": "type", "project": "project_id", "round": "round"}  # any-of
@@ -42,6 +44,7 @@ FILTERS = (*TAG_FILTERS, *COLUMN_FILTERS, "plain")
 TYPO_LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
 MIN_PREFIX = 4  # a query word this long also matches the words it begins ("kotoutum")
 MIN_SYNONYM = 4  # a type keyword shorter than this names no type (too many words begin so)
+SYNONYM_STEM = 6  # a type keyword this long also names the words it begins
 PLAIN_LABELS = ("selkokieli", "lättläst", "easy-to-read")  # as messages.yml plain.label words
 # bm25 weights of the index's columns: a word in the title, then the tags, then the body
 WEIGHTS = (10.0, 1.0, 4.0)
@@ -84,8 +87,15 @@ def type_synonyms() -> tuple[tuple[str, str], ...]:
 
 
 def types_named(word_forms: list[str]) -> set[str]:
-    """The types a word names: one of its forms begins with a type's label word or keyword."""
-    return {t for start, t in type_synonyms() for f in word_forms if f.startswith(start)}
+    """The types a word names: one of its forms is a type's label word or keyword, or begins with one of
+    SYNONYM_STEM letters or more (a keyword is a stem: raportti-, työkirja-; "peli" is no stem of
+    "pelisäännöt")."""
+    return {
+        t
+        for start, t in type_synonyms()
+        for f in word_forms
+        if f == start or (len(start) >= SYNONYM_STEM and f.startswith(start))
+    }
 
 
 def names_plain(word_forms: list[str]) -> bool:
@@ -141,15 +151,15 @@ def one_letter_off(word: str) -> set[str]:
 
 
 def dictionary_word(word: str) -> bool:
-    return any(simplemma.is_known(word, lang) for lang in LEMMA_LANGUAGES)
+    return simplemma.is_known(word, LEMMA_LANGUAGES, low_memory=search_index.LOW_MEMORY)
 
 
 def repair_typos(conn, terms: list[Term]) -> None:
     """A word that the index does not hold as written, and that names no type, may be mistyped (or an
     inflection no material uses): it also matches the words one letter away that the index holds or
     the lemmatiser's dictionaries know (with their forms), and the types those name."""
-    for term in terms:
-        if not term.forms or term.types or term.plain or len(term.raw) < 5 or _known(conn, [term.raw]):
+    for term in [t for t in terms if t.forms and not (t.types or t.plain)][:MAX_REPAIRS]:
+        if len(term.raw) < 5 or _known(conn, [term.raw]):
             continue
         variants = sorted(one_letter_off(term.raw))
         words = set(_known(conn, variants)) | {v for v in variants if dictionary_word(v)}
@@ -251,25 +261,27 @@ def matched(conn, selection: Selection, terms: list[Term] | None = None) -> tupl
     return ranked, inside
 
 
-def facet_counts(conn, rowids: list[int]) -> dict[str, dict]:
-    """Counts of the matching materials by phase, audience, language, type, plain language, project
-    and call round, from the narrow tables."""
-    ids = json.dumps(rowids)
+def facet_counts(conn, rowids: list[int] | None) -> dict[str, dict]:
+    """Counts of the matching materials (None: every active one) by phase, audience, language, type,
+    plain language, project and call round, from the narrow tables."""
+    if rowids is None:
+        among, params = f"in (select material_rowid from {FACET_TABLE} where status = 'active')", []
+    else:
+        among, params = "in (select value from json_each(?))", [json.dumps(rowids)]
     counts: dict[str, dict] = {name: {} for name in (*TAG_FILTERS, *COLUMN_FILTERS, "plain")}
     for row in rows(
         conn,
-        f"select vocabulary, value, count(*) as n from {TAG_TABLE} where material_rowid in"
-        " (select value from json_each(?)) group by vocabulary, value order by n desc, value",
-        [ids],
+        f"select vocabulary, value, count(*) as n from {TAG_TABLE} where material_rowid {among}"
+        " group by vocabulary, value order by n desc, value",
+        params,
     ):
         counts[row["vocabulary"]][row["value"]] = row["n"]
     for name, column in (*COLUMN_FILTERS.items(), ("plain", "plain_language")):
         for row in rows(
             conn,
-            f"select {column} as value, count(*) as n from {FACET_TABLE} where material_rowid in"
-            f" (select value from json_each(?)) and {column} is not null group by {column}"
-            " order by n desc, value",
-            [ids],
+            f"select {column} as value, count(*) as n from {FACET_TABLE} where material_rowid {among}"
+            f" and {column} is not null group by {column} order by n desc, value",
+            params,
         ):
             counts[name][str(row["value"])] = row["n"]
     return counts
@@ -361,10 +373,12 @@ def needles_of(terms: list[Term]) -> list[str]:
 
 def search(conn, selection: Selection, terms: list[Term] | None = None) -> dict:
     """One page of results with the total, the facet counts and, when nothing matched, suggestions.
-    `terms`: the query already parsed (parse() lemmatises: slow the first time, see warm_up)."""
-    terms = parse(selection.q) if terms is None else terms
-    repair_typos(conn, terms)
+    `terms`: the query already parsed and repaired (parse() lemmatises: slow the first time)."""
+    if terms is None:
+        terms = parse(selection.q)
+        repair_typos(conn, terms)
     ranked, inside = matched(conn, selection, terms)
+    everything = not terms and not selection.plain and not any(selection.filters.values())
     start = (selection.page - 1) * selection.size
     page = cards(conn, ranked[start : start + selection.size], needles_of(terms))
     for card in page:
@@ -372,7 +386,7 @@ def search(conn, selection: Selection, terms: list[Term] | None = None) -> dict:
     return {
         "total": len(ranked),
         "results": page,
-        "facets": facet_counts(conn, ranked),
+        "facets": facet_counts(conn, None if everything else ranked),
         "terms": terms,
         "suggestions": [] if ranked else suggestions(conn, selection),
     }

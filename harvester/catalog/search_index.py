@@ -25,6 +25,10 @@ TERMS_TABLE = "material_terms"
 TERMS_INDEX = "material_terms_fts"
 TERMS_VOCABULARY = "material_terms_vocab"  # fts5vocab over the index: which forms exist (typo repair)
 LEMMA_LANGUAGES = ("fi", "sv", "en")
+# simplemma's Finnish dictionary as a Python dict takes ~450 MB and seconds to load; its frugal backend
+# ~60 MB but ~10x slower on an unknown word. Publishing lemmatises a whole harvest's vocabulary (the
+# fast one); a web server lemmatises a few query words (the frugal one: datasette/plugins/search.py).
+LOW_MEMORY = False
 FORMS_VERSION = "1"  # part of each row's key: a change of the lemmatiser or of forms() refills every row
 BATCH = 500
 WORD = re.compile(r"[^\W_]+")
@@ -50,7 +54,7 @@ def forms(word: str) -> tuple[str, ...]:
     word = word.lower()
     found = [word]
     for lang in LEMMA_LANGUAGES:
-        lemma = simplemma.lemmatize(word, lang=lang).lower()
+        lemma = simplemma.lemmatize(word, lang=lang, low_memory=LOW_MEMORY).lower()
         if lemma not in found and WORD.fullmatch(lemma):
             found.append(lemma)
     return tuple(found)
