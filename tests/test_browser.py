@@ -127,3 +127,18 @@ def test_open_the_dashboard(page, site):
     assert "somali" in page.inner_text(".charts")
     shot(page, "dashboard")
     assert page.problems == []
+
+
+def test_results_page_fits_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI")
+    page = context.new_page()
+    try:
+        for path in ("/haku?q=kotoutuminen", "/haku?plain=1&languages=so&phases=initial", "/"):
+            page.goto(site + path)
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 390, (path, width)
+        shot(page, "front-390")
+        page.goto(site + "/haku?q=kotoutuminen")
+        shot(page, "results-390")
+    finally:
+        context.close()

@@ -45,6 +45,7 @@ TYPO_LETTERS = "abcdefghijklmnopqrstuvwxyzåäö"
 MIN_PREFIX = 4  # a query word this long also matches the words it begins ("kotoutum")
 MIN_SYNONYM = 4  # a type keyword shorter than this names no type (too many words begin so)
 SYNONYM_STEM = 6  # a type keyword this long also names the words it begins
+SHORT_ENDING = 2
 PLAIN_LABELS = ("selkokieli", "lättläst", "easy-to-read")  # as messages.yml plain.label words
 # bm25 weights of the index's columns: a word in the title, then the tags, then the body
 WEIGHTS = (10.0, 1.0, 4.0)
@@ -87,14 +88,14 @@ def type_synonyms() -> tuple[tuple[str, str], ...]:
 
 
 def types_named(word_forms: list[str]) -> set[str]:
-    """The types a word names: one of its forms is a type's label word or keyword, or begins with one of
-    SYNONYM_STEM letters or more (a keyword is a stem: raportti-, työkirja-; "peli" is no stem of
-    "pelisäännöt")."""
+    """The types a word names: one of its forms is a type's label word or keyword, or begins with one
+    of SYNONYM_STEM letters or more (a keyword is a stem: raportti-, työkirja-), or with a shorter one
+    followed by at most SHORT_ENDING letters (a case ending: opas-ta, peli-t; not peli-säännöt)."""
     return {
         t
         for start, t in type_synonyms()
         for f in word_forms
-        if f == start or (len(start) >= SYNONYM_STEM and f.startswith(start))
+        if f.startswith(start) and (len(start) >= SYNONYM_STEM or len(f) - len(start) <= SHORT_ENDING)
     }
 
 
