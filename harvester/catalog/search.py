@@ -380,7 +380,8 @@ def search(conn, selection: Selection, terms: list[Term] | None = None) -> dict:
         repair_typos(conn, terms)
     ranked, inside = matched(conn, selection, terms)
     everything = not terms and not selection.plain and not any(selection.filters.values())
-    start = (selection.page - 1) * selection.size
+    last_page = max(1, -(-len(ranked) // selection.size))
+    start = (min(selection.page, last_page) - 1) * selection.size  # past the end: the last page
     page = cards(conn, ranked[start : start + selection.size], needles_of(terms))
     for card in page:
         card["inside_word"] = card["rid"] in inside
