@@ -18,9 +18,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from datasette import hookimpl
-from harvester.catalog import queries
+from harvester.catalog import queries, search_index
 from harvester.catalog import search as catalogue_search
-from harvester.catalog import search_index
 from harvester.catalog.search_index import WORD, forms
 from harvester.tagging.vocabulary import entries, ids, label_map
 from harvester.web import catalogue, catalogue_name
@@ -166,8 +165,8 @@ def lead(card: dict) -> str:
 async def run_search(datasette, selection):
     """The search in Datasette's read thread under its time limit."""
     limit = datasette.setting("sql_time_limit_ms")
-    # Lemmatising (and trying a typo's variants) runs outside the time limit: the first search of a process loads the dictionaries
-    # (seconds); warming them at startup instead kept the server from answering meanwhile.
+    # Lemmatising (and trying a typo's variants) runs outside the time limit: the first search of a
+    # process loads the dictionaries (seconds); warming them at startup kept the server from answering.
     terms = await asyncio.to_thread(catalogue_search.parse, selection.q)
     await catalogue(datasette).execute_fn(lambda conn: catalogue_search.repair_typos(conn, terms))
 
