@@ -246,6 +246,9 @@ def measure(n: int, folder: Path, rounds: int, load: bool = False) -> dict:
                 base, ["/catalog/materials?phases__arraycontains=transition"], rounds // 4
             ),
             "search page /haku": latency(base, [f"/haku.json?q={quote(w)}" for w in WORDS], rounds),
+            "results page, filters alone": latency(
+                base, ["/haku?page=1", "/haku?plain=1", "/haku?languages=so&phases=initial"], rounds // 2
+            ),
             "front page and dashboard": latency(base, ["/", "/kojelauta"], rounds // 2),
             "AOE readiness page (HTML, JSON)": latency(
                 base, ["/catalog/-/aoe-readiness", "/catalog/-/aoe-readiness.json"], rounds // 2

@@ -59,18 +59,41 @@ def test_search_for_a_somali_material(page, site):
     page.goto(site + "/")
     page.fill("input[name=q]", "Kela")
     page.click("form.big-search button")
-    page.wait_for_selector("ol.results li")
+    page.wait_for_selector("ol.cards li.card")
     page.select_option("select[name=languages]", "so")
     page.click("form.big-search button")
-    page.wait_for_selector("ol.results li a.result-title")
-    assert "somali" in page.inner_text("ol.results li:first-child .langs")
-    assert page.locator("ol.results mark").count() > 0
+    page.wait_for_selector("ol.cards li.card h3 a")
+    assert "somali" in page.inner_text("ol.cards li.card:first-child .langs")
+    assert page.locator("ol.cards mark").count() > 0
     shot(page, "search-somali")
-    page.click("ol.results li:first-child a.result-title")
+    page.click("ol.cards li.card:first-child h3 a")
     page.wait_for_selector("ul.evidence li")
     assert "Miksi nämä tunnisteet?" in page.inner_text("main")
     assert "Kieli: somali" in page.inner_text("ul.evidence")
     shot(page, "material")
+    assert page.problems == []
+
+
+def test_plain_language_somali_initial_phase_in_three_clicks(page, site):
+    """The coordinator's question from the front page: Selkokieli, then somali, then Alkuvaihe."""
+    page.goto(site + "/")
+    page.click("section.content a[href='/haku?plain=1']")  # 1
+    page.wait_for_selector("ol.cards li.card")
+    page.click("nav.facets a:has-text('somali')")  # 2
+    page.wait_for_url("**languages=so**")
+    page.click("nav.facets a:has-text('Alkuvaihe')")  # 3
+    page.wait_for_url("**phases=initial**")
+    cards = page.locator("ol.cards li.card")
+    assert cards.count() >= 1
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        assert "somali" in card.inner_text() and card.locator(".tag.plain").count() == 1
+    chosen = page.inner_text("ul.chosen-filters")
+    assert "Selkokieli" in chosen and "somali" in chosen and "Alkuvaihe" in chosen
+    shot(page, "plain-somali-initial")
+    page.click("ul.chosen-filters a:has-text('somali')")  # a chosen filter is removable
+    page.wait_for_url(lambda url: "languages=so" not in url)
+    assert page.locator("ol.cards li.card").count() > cards.count() or "somali" not in page.url
     assert page.problems == []
 
 
@@ -96,7 +119,7 @@ def test_open_a_project_page_from_the_front_page(page, site):
 
 def test_open_the_dashboard(page, site):
     page.goto(site + "/")
-    page.click("section.content a:has-text('kojelauta / dashboard')")
+    page.click("section.content a[href='/kojelauta']")
     page.wait_for_selector("svg.chart")
     assert page.locator("svg.chart").count() >= 5
     assert "somali" in page.inner_text(".charts")
@@ -127,3 +150,18 @@ def test_a_missing_material_is_a_page_of_the_catalogue(page, site):
     page.click("main form.big-search button")
     page.wait_for_url("**/haku?q=opas")
     assert page.problems == [] or all("404" in problem for problem in page.problems)
+
+
+def test_results_page_fits_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fi-FI")
+    page = context.new_page()
+    try:
+        for path in ("/haku?q=kotoutuminen", "/haku?plain=1&languages=so&phases=initial", "/"):
+            page.goto(site + path)
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 390, (path, width)
+        shot(page, "front-390")
+        page.goto(site + "/haku?q=kotoutuminen")
+        shot(page, "results-390")
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from harvester.catalog.columns import JSON_LIST_COLUMNS, MATERIAL_COLUMNS
 from harvester.catalog.readiness import refresh_marks, refresh_verdicts
+from harvester.catalog.search_index import fill_terms
 from harvester.clock import utcnow
 from harvester.urls import canonicalize
 from harvester.works import assign_works
@@ -192,6 +193,7 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             )
     if rows:
         db["materials"].upsert_all(rows, pk="id", alter=False)
+        fill_terms(db, [row["id"] for row in rows])  # the normalised word index (search_index.py)
     if status in ("ok", "partial"):
         seen = set(ids)
         missing = [mid for mid in existing if mid not in seen]

@@ -14,7 +14,7 @@ import sqlite3
 import sqlite_utils
 
 from harvester.catalog import evidence
-from harvester.catalog.columns import FACET_TABLE, TAG_COLUMNS, TAG_TABLE, VERDICT_TABLE, WORK_TABLE
+from harvester.catalog.columns import FACET_TABLE, TAG_TABLE, VERDICT_TABLE, WORK_TABLE
 from harvester.catalog.schema import DATESTAMP
 
 # What an AOE record (harvester/export/aoe.py) and an OAI-PMH record read from a material.
@@ -229,10 +229,14 @@ def front_page(db: Connection) -> dict:
     """Everything the front page shows: totals, entry points with counts, projects, the newest."""
     return {
         "total": value(db, "select count(*) from materials where status = 'active'"),
+        "plain": value(
+            db, f"select count(*) from {FACET_TABLE} where status = 'active' and plain_language = 1"
+        ),
         **vocabulary_counts(db),
         "projects": rows(
             db,
-            "select p.id, p.name_fi, p.round, coalesce(c.n, 0) as n from projects p left join"
+            "select p.id, p.name_fi, p.name_sv, p.name_en, p.round, coalesce(c.n, 0) as n"
+            " from projects p left join"
             f" ({_column_counts_sql('project_id')}) c on c.id = p.id order by p.round, p.name_fi",
         ),
         "newest": rows(
@@ -320,41 +324,6 @@ def dashboard(db: Connection) -> dict:
             " from harvest_runs order by id desc limit 12",
         ),
     }
-
-
-def search_ranked(db: Connection, index: str, match: str, filters: dict[str, str], limit: int) -> list[int]:
-    """Rowids of the active materials matching `match` in the full-text `index` (materials_fts or
-    materials_trigram) under the tag and type filters, best first (bm25). Reads only the index and
-    the narrow copy: the wide rows are read for the few results shown (search_rows)."""
-    if index not in ("materials_fts", "materials_trigram"):
-        raise ValueError(f"not a full-text index of the catalogue: {index}")
-    where, params = ["f.status = 'active'"], [match]
-    for column in TAG_COLUMNS:
-        if filters.get(column):
-            where.append(f"exists (select 1 from json_each(f.{column}) where value = ?)")
-            params.append(filters[column])
-    if filters.get("type"):
-        where.append("f.type = ?")
-        params.append(filters["type"])
-    found = rows(
-        db,
-        f"select {index}.rowid as rid from {index} join {FACET_TABLE} f on f.material_rowid = {index}.rowid"
-        f" where {index} match ? and {' and '.join(where)} order by bm25({index}) limit ?",
-        [*params, limit],
-    )
-    return [row["rid"] for row in found]
-
-
-def search_rows(db: Connection, rowids: list[int]) -> list[dict]:
-    """The shown columns and the searched text of the materials with these rowids, in that order."""
-    found = rows(
-        db,
-        "select rowid as rid, id, title, type, languages, phases, url, plain_language, description, text,"
-        " link_texts from materials where rowid in (select value from json_each(?))",
-        [json.dumps(rowids)],
-    )
-    by_rowid = {row.pop("rid"): row for row in found}
-    return [by_rowid[rid] for rid in rowids if rid in by_rowid]  # one removed since: left out
 
 
 # --- AOE readiness ---------------------------------------------------------------------------------

@@ -199,3 +199,14 @@ def _aoe_verdicts(db: sqlite_utils.Database) -> None:
 
     refresh_verdicts(db, None, since="9999")  # the materials already catalogued get their verdicts
     db["meta"].upsert({"key": "schema_version", "value": "3"}, pk="key")
+
+
+@MIGRATIONS(name="0004_search_terms")
+def _search_terms(db: sqlite_utils.Database) -> None:
+    """The normalised word index (harvester/catalog/search_index.py): base forms, inflected forms and
+    plurals find each other; filled here for the materials already catalogued, by publish after."""
+    from harvester.catalog.search_index import create_terms_index, fill_terms
+
+    create_terms_index(db)
+    fill_terms(db)
+    db["meta"].upsert({"key": "schema_version", "value": "4"}, pk="key")
