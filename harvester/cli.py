@@ -7,6 +7,7 @@ harvester.validate, harvester.linkcheck, harvester.export, harvester.inspect); p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import subprocess
@@ -20,6 +21,8 @@ from harvester.tagging.vocabulary import ids as vocabulary_ids
 REPO_DIR = Path(__file__).resolve().parent.parent
 EXIT_CANNOT_RUN = 2
 EXIT_NOTHING_HARVESTED = 1
+EXIT_INTERRUPTED = 3
+EXIT_NOT_PUBLISHED = 4
 
 
 def no_catalogue(command: str, db: str) -> bool:
@@ -31,9 +34,14 @@ def no_catalogue(command: str, db: str) -> bool:
 
 
 def harvest(args) -> int:
-    from harvester.catalog import open_catalog, publish_run, settle_run, start_run, sync_registry
+    """Exit 0 when the run finished, 1 when nothing could be harvested, 2 when it cannot run (a bad
+    file, an unusable catalogue, another harvest on it), 3 when it did not finish (a signal, a page
+    or time cap, an unwritable cache: published as seen, nothing retired), 4 when the finished
+    crawl could not be published (kept in a file for --publish-saved)."""
+    from harvester.catalog import open_catalog, start_run, sync_registry
     from harvester.crawl import crawl, scrapy_settings
     from harvester.curation import load_curation
+    from harvester.runguard import HarvestBusy, harvest_lock, load_results
 
     try:
         projects = load_projects()
@@ -51,33 +59,89 @@ def harvest(args) -> int:
             return EXIT_CANNOT_RUN
         sources = [s for s in sources if s.id in args.source]
     try:
-        db = open_catalog(args.db)
-        sync_registry(db, projects, sources)
-        run_id = start_run(db, str(args.sources), len(sources))
-    except Exception as exc:  # sqlite3 and OS errors: the catalogue cannot be opened at all
-        print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
+        with harvest_lock(args.db):
+            try:
+                db = open_catalog(args.db)
+                if getattr(args, "publish_saved", None):
+                    run_id, results, stopped = load_results(getattr(args, "publish_saved", None))
+                else:
+                    sync_registry(db, projects, sources)
+                    run_id = start_run(db, str(args.sources), len(sources))
+            except Exception as exc:  # sqlite3, OS and JSON errors: nothing can be done
+                print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
+                return EXIT_CANNOT_RUN
+            if not getattr(args, "publish_saved", None):
+                print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr)
+                settings = scrapy_settings(args, str(args.db), run_id, projects)
+                results, stopped = crawl(settings, db, run_id, sources, corrections)
+            return publish_and_report(args, db, run_id, results, stopped, len(sources), corrections)
+    except HarvestBusy as exc:
+        print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except OSError as exc:  # the lock file beside the catalogue cannot be made
+        print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
 
-    print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
-    settings = scrapy_settings(args, str(args.db), run_id, projects)
-    results = crawl(settings, db, run_id, sources, corrections)
-    publish_run(db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials))
-    run, rows = settle_run(db, run_id, len(sources))
-    db.close()
+
+def publish_and_report(args, db, run_id, results, stopped, source_count: int, corrections) -> int:
+    from harvester.catalog import finish_run, publish_run, settle_run
+    from harvester.crawl import Stopped
+    from harvester.runguard import PUBLISH_FAILURES, save_results
+
+    try:
+        publish_run(
+            db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials)
+        )
+        run, rows = settle_run(db, run_id, source_count, stopped)
+    except Stopped as exc:  # the transaction rolled back: the catalogue is as it was
+        message = f"stopped by {exc} while publishing: nothing of it was written"
+        print(f"aineistopankki harvest: run {run_id} {message}", file=sys.stderr)
+        with contextlib.suppress(*PUBLISH_FAILURES):
+            finish_run(db, run_id, "interrupted", message)
+        return EXIT_INTERRUPTED
+    except PUBLISH_FAILURES as exc:  # a locked catalogue, a full disk: keep the crawl
+        saved = save_results(args.db, run_id, results, stopped)
+        kept = (
+            f"the crawl is kept in {saved}: publish it with "
+            f"`aineistopankki harvest --db {args.db} --publish-saved {saved}`"
+            if saved
+            else "the crawl could not be saved either (is the disk full?)"
+        )
+        print(
+            f"aineistopankki harvest: run {run_id} could not be published to {args.db}: {exc}; "
+            f"the catalogue is as it was; {kept}",
+            file=sys.stderr,
+        )
+        with contextlib.suppress(*PUBLISH_FAILURES):
+            where = f"; kept in {saved}" if saved else ""
+            finish_run(db, run_id, "interrupted", f"not published: {exc}{where}")
+        return EXIT_NOT_PUBLISHED
+    finally:
+        with contextlib.suppress(*PUBLISH_FAILURES):
+            db.close()
+    if getattr(args, "publish_saved", None):  # published now: never twice
+        Path(args.publish_saved).unlink(missing_ok=True)
     status, message = run["status"], run["message"]
     print(
         f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
-        f"from {len(sources)} sources, {run['pages_fetched']} responses "
+        f"from {source_count} sources, {run['pages_fetched']} responses "
         f"({run['not_modified']} not modified, {run['bytes']} bytes), {run['gone_materials']} gone, "
         f"{run['errors']} errors"
     )
     for r in rows:
         print(
-            f"  {r['source_id']:28} {r['status']:8} {r['materials']:4} materials "
+            f"  {r['source_id']:28} {r['status']:11} {r['materials']:4} materials "
             f"{r['pages_fetched']:5} responses {r['errors']:3} errors"
         )
     if message:
         print(f"  problems: {message}", file=sys.stderr)
+    if status == "interrupted":
+        print(
+            f"aineistopankki harvest: run {run_id} did not finish: what it found is published as seen, "
+            "no material was retired",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return EXIT_NOTHING_HARVESTED if status == "failed" else 0
 
 
@@ -197,7 +261,12 @@ def demo(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from harvester.catalog.publish import GONE_AFTER
-    from harvester.settings import DOWNLOAD_DELAY
+    from harvester.settings import (
+        AINEISTOPANKKI_RUN_TIME_BUDGET,
+        AINEISTOPANKKI_SOURCE_TIME_BUDGET,
+        CLOSESPIDER_PAGECOUNT,
+        DOWNLOAD_DELAY,
+    )
     from harvester.validate import FIELDS
 
     parser = argparse.ArgumentParser(
@@ -208,7 +277,25 @@ def main(argv: list[str] | None = None) -> int:
     def harvest_options(p):
         p.add_argument("--db", default="catalog.db", help="catalogue file (created if missing)")
         p.add_argument("--source", action="append", help="harvest only this source id (repeatable)")
-        p.add_argument("--max-pages", type=int, default=0, help="stop a source after this many responses")
+        p.add_argument(
+            "--max-pages",
+            type=int,
+            default=0,
+            help=f"stop a source after this many responses (default {CLOSESPIDER_PAGECOUNT}; "
+            "a source stopped so retires nothing)",
+        )
+        p.add_argument(
+            "--source-time-budget",
+            type=float,
+            default=None,
+            help=f"seconds a source may take (default {AINEISTOPANKKI_SOURCE_TIME_BUDGET}, 0 = none)",
+        )
+        p.add_argument(
+            "--run-time-budget",
+            type=float,
+            default=None,
+            help=f"seconds the whole run may take (default {AINEISTOPANKKI_RUN_TIME_BUDGET}, 0 = none)",
+        )
         p.add_argument(
             "--gone-after",
             type=int,
@@ -234,6 +321,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("harvest", help="harvest the sources into the catalogue")
     p.add_argument("--sources", default=str(REPO_DIR / "harvester" / "registry" / "sources.yml"))
+    p.add_argument(
+        "--publish-saved",
+        metavar="FILE",
+        help="publish a crawl that could not be published when it ran (the file it was kept in)",
+    )
     p.add_argument(
         "--delay", type=float, default=None, help="seconds between requests to one host (default 1)"
     )
