@@ -37,7 +37,7 @@ REDIRECT_MAX_TIMES = 5
 DEPTH_LIMIT = 10
 CLOSESPIDER_PAGECOUNT = 5000  # a source stopped here is a run that did not finish: it retires nothing
 # IPv6 literals and AAAA records: Scrapy's default resolver knows IPv4 only.
-DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
+TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Profiled (bench/throughput.py): Scrapy re-reads and parses the source of the callback on every
