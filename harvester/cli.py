@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import gc
 import logging
+import signal
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,8 @@ def publish_and_report(args, db, run_id, results, stopped, source_count: int, co
     finally:
         with contextlib.suppress(*PUBLISH_FAILURES):
             db.close()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # published: a signal no longer needs handling
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if getattr(args, "publish_saved", None):  # published now: never twice
         Path(args.publish_saved).unlink(missing_ok=True)
     status, message = run["status"], run["message"]

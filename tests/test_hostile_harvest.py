@@ -54,6 +54,14 @@ def rows(db: Path, sql: str, *args) -> list[dict]:
     return found
 
 
+def running(db: Path) -> bool:
+    """True once a harvest has recorded its run as running (the catalogue may not exist yet)."""
+    try:
+        return bool(db.exists() and rows(db, "select id from harvest_runs where status = 'running'"))
+    except sqlite3.Error:
+        return False
+
+
 def statuses(db: Path) -> dict[str, str]:
     return {r["url"]: r["status"] for r in rows(db, "select url, status from materials")}
 
@@ -256,7 +264,7 @@ def test_a_crawl_that_cannot_be_published_is_kept_and_published_later(site):
         text=True,
     )
     for _ in range(200):  # the run has started: another writer takes the catalogue
-        if rows(db, "select id from harvest_runs where status = 'running'"):
+        if running(db):
             break
         time.sleep(0.05)
     blocker = sqlite3.connect(db, isolation_level=None)
@@ -375,3 +383,57 @@ def test_the_lock_file_lives_beside_the_catalogue(site):
     _, _, db = site
     assert db.with_suffix(".harvest-lock").exists()
     assert os.path.dirname(db.with_suffix(".harvest-lock")) == os.path.dirname(db)
+
+
+def test_a_full_disk_keeps_the_catalogue_and_the_crawl(tmp_path):
+    """The catalogue on a small tmpfs that fills up while the crawl runs."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", str(disk)], capture_output=True
+    ).returncode:
+        pytest.skip("cannot mount a small file system here (not root?)")
+    web = MaterialsWeb(count=22, delay=0.05).start()
+    try:
+        sources = sources_file(tmp_path, web.origin)
+        db = disk / "catalog.db"
+        command = [
+            sys.executable,
+            "-m",
+            "harvester.cli",
+            "harvest",
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+        ]
+        process = subprocess.Popen(
+            [*command, "--delay", "0", "--no-cache"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(400):
+            if running(db):
+                break
+            time.sleep(0.05)
+        filler = disk / "filler"
+        with open(filler, "wb") as out, pytest.raises(OSError):  # the disk fills up while the crawl runs
+            while True:
+                out.write(b"\0" * (1024 * 1024))
+                out.flush()
+        stdout, stderr = process.communicate(timeout=180)
+        assert process.returncode == 4, stdout + stderr
+        assert "could not be published" in stderr and "disk is full" in stderr, stderr
+        assert "Traceback" not in stderr
+        saved = Path(re.search(r"--publish-saved (\S+)`", stderr).group(1))
+        filler.unlink()
+        assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
+        assert rows(db, "select count(*) as n from materials")[0]["n"] == 0  # as it was: empty
+        result = run_cli("harvest", "--sources", str(sources), "--db", str(db), "--publish-saved", str(saved))
+        assert result.returncode == 0, result.stderr
+        assert len(statuses(db)) == 22 and last_run(db)["status"] == "ok"
+    finally:
+        web.stop()
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
