@@ -174,6 +174,8 @@ def test_a_page_cap_retires_nothing(site):
     for _ in range(3):
         result = harvest(sources, db, "--max-pages", "5", "--gone-after", "1")
         assert_nothing_retired(db, result, "page cap of 5 responses")
+    checked = run_cli("validate", "--db", str(db))
+    assert checked.returncode == 1 and "last harvest interrupted: did not finish: page cap" in checked.stdout
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
