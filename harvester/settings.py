@@ -104,7 +104,9 @@ AINEISTOPANKKI_EXTRACT_FILES = True  # read PDF and office text (off: link texts
 AINEISTOPANKKI_MAX_QUERY_VARIANTS = 3  # distinct query strings followed per path (paging traps)
 
 # Bounds on hostile input; each hit is an error line for its URL in the run's report.
-AINEISTOPANKKI_MAX_PAGE_BYTES = 2 * 1024 * 1024  # a page (HTML) is read up to here, the rest dropped
+# A page (HTML) is read up to here, the rest dropped: the largest of 181 real article pages weighs
+# 1.5 MB (p95 0.5 MB); at 4 MB, two sites of 20 MB pages took the crawler to 458 MB, at 2 MB to 283 MB.
+AINEISTOPANKKI_MAX_PAGE_BYTES = 2 * 1024 * 1024
 AINEISTOPANKKI_MAX_TEXT_CHARS = 200_000  # a material's text (pages, PDF and Office alike)
 # Time budgets: a source, and the whole run, stopped here did not finish (nothing retired).
 AINEISTOPANKKI_SOURCE_TIME_BUDGET = 4 * 3600  # seconds (0 = none); Scrapy's CLOSESPIDER_TIMEOUT

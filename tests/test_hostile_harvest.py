@@ -218,7 +218,7 @@ def test_an_unwritable_http_cache_retires_nothing(site, tmp_path):
 
 def test_time_budgets_stop_a_run_and_retire_nothing(site):
     web, sources, db = site
-    web.delay = 0.3
+    web.delay = 1.0  # 24 requests, 4 at a time (--delay 0): 6 s, past the budgets of 2 s
     result = harvest(sources, db, "--no-cache", "--gone-after", "1", "--run-time-budget", "2")
     assert_nothing_retired(db, result, "time budget of 2 s")
     result = harvest(sources, db, "--no-cache", "--gone-after", "1", "--source-time-budget", "2")
