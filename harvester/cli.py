@@ -7,10 +7,8 @@ harvester.validate, harvester.linkcheck, harvester.export, harvester.inspect); p
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import logging
-import signal
 import subprocess
 import sys
 import tempfile
@@ -21,9 +19,7 @@ from harvester.tagging.vocabulary import ids as vocabulary_ids
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 EXIT_CANNOT_RUN = 2
-EXIT_NOTHING_HARVESTED = 1
-EXIT_INTERRUPTED = 3
-EXIT_NOT_PUBLISHED = 4
+# 1 (nothing harvested), 3 (did not finish) and 4 (not published) are the harvest's: harvester/runguard.py
 
 
 def no_catalogue(command: str, db: str) -> bool:
@@ -42,7 +38,7 @@ def harvest(args) -> int:
     from harvester.catalog import open_catalog, start_run, sync_registry
     from harvester.crawl import crawl, scrapy_settings
     from harvester.curation import load_curation
-    from harvester.runguard import HarvestBusy, harvest_lock, load_results
+    from harvester.runguard import HarvestBusy, harvest_lock, load_results, publish_and_report
 
     try:
         projects = load_projects()
@@ -75,77 +71,14 @@ def harvest(args) -> int:
                 print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr)
                 settings = scrapy_settings(args, str(args.db), run_id, projects)
                 results, stopped = crawl(settings, db, run_id, sources, corrections)
-            return publish_and_report(args, db, run_id, results, stopped, len(sources), corrections)
+            count = len(results) if getattr(args, "publish_saved", None) else len(sources)
+            return publish_and_report(args, db, run_id, results, stopped, count, corrections)
     except HarvestBusy as exc:
         print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     except OSError as exc:  # the lock file beside the catalogue cannot be made
         print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-
-
-def publish_and_report(args, db, run_id, results, stopped, source_count: int, corrections) -> int:
-    from harvester.catalog import finish_run, publish_run, settle_run
-    from harvester.crawl import Stopped
-    from harvester.runguard import PUBLISH_FAILURES, save_results
-
-    try:
-        publish_run(
-            db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials)
-        )
-        run, rows = settle_run(db, run_id, source_count, stopped)
-    except Stopped as exc:  # the transaction rolled back: the catalogue is as it was
-        message = f"stopped by {exc} while publishing: nothing of it was written"
-        print(f"aineistopankki harvest: run {run_id} {message}", file=sys.stderr)
-        with contextlib.suppress(*PUBLISH_FAILURES):
-            finish_run(db, run_id, "interrupted", message)
-        return EXIT_INTERRUPTED
-    except PUBLISH_FAILURES as exc:  # a locked catalogue, a full disk: keep the crawl
-        saved = save_results(args.db, run_id, results, stopped)
-        kept = (
-            f"the crawl is kept in {saved}: publish it with "
-            f"`aineistopankki harvest --db {args.db} --publish-saved {saved}`"
-            if saved
-            else "the crawl could not be saved either (is the disk full?)"
-        )
-        print(
-            f"aineistopankki harvest: run {run_id} could not be published to {args.db}: {exc}; "
-            f"the catalogue is as it was; {kept}",
-            file=sys.stderr,
-        )
-        with contextlib.suppress(*PUBLISH_FAILURES):
-            where = f"; kept in {saved}" if saved else ""
-            finish_run(db, run_id, "interrupted", f"not published: {exc}{where}")
-        return EXIT_NOT_PUBLISHED
-    finally:
-        with contextlib.suppress(*PUBLISH_FAILURES):
-            db.close()
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # published: a signal no longer needs handling
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    if getattr(args, "publish_saved", None):  # published now: never twice
-        Path(args.publish_saved).unlink(missing_ok=True)
-    status, message = run["status"], run["message"]
-    print(
-        f"harvest run {run_id}: {status} - {run['materials']} materials ({run['new_materials']} new) "
-        f"from {source_count} sources, {run['pages_fetched']} responses "
-        f"({run['not_modified']} not modified, {run['bytes']} bytes), {run['gone_materials']} gone, "
-        f"{run['errors']} errors"
-    )
-    for r in rows:
-        print(
-            f"  {r['source_id']:28} {r['status']:11} {r['materials']:4} materials "
-            f"{r['pages_fetched']:5} responses {r['errors']:3} errors"
-        )
-    if message:
-        print(f"  problems: {message}", file=sys.stderr)
-    if status == "interrupted":
-        print(
-            f"aineistopankki harvest: run {run_id} did not finish: what it found is published as seen, "
-            "no material was retired",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
-    return EXIT_NOTHING_HARVESTED if status == "failed" else 0
 
 
 def validate(args) -> int:

@@ -40,7 +40,16 @@ class StorePipeline:
         pipeline = cls(crawler.settings.get("AINEISTOPANKKI_RUN_ID"), crawler.stats)
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.hand_over, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_failed, signal=signals.item_error)
         return pipeline
+
+    def item_failed(self, item, response, failure, spider=None):
+        """A pipeline step that raised (not a DropItem): the material is lost for this run, so its
+        URL gets an error line (and is not counted missing) instead of a log line only."""
+        spider = spider or self.crawler.spider
+        url = item.get("url") or (response.url if response is not None else "?")
+        detail = failure.getErrorMessage()[:300]
+        spider.record_error(url, f"could not process the material: {failure.type.__name__}: {detail}")
 
     def process_item(self, item, spider=None):
         if isinstance(item, ProjectRecord):
