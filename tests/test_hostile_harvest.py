@@ -439,3 +439,29 @@ def test_a_full_disk_keeps_the_catalogue_and_the_crawl(tmp_path):
     finally:
         web.stop()
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_sigterm_while_publishing_writes_nothing(site):
+    web, sources, db = site
+    before = rows(db, "select id, last_run_id, last_seen from materials order by id")
+    command = [sys.executable, "-m", "harvester.cli", "harvest", "--sources", str(sources), "--db", str(db)]
+    process = subprocess.Popen(
+        [*command, "--delay", "0", "--gone-after", "1"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "AINEISTOPANKKI_FAULT_PUBLISH_PAUSE": "8"},  # inside the transaction
+    )
+    lines = []
+    for line in process.stderr:  # the source's progress line: its crawl is over, publishing starts
+        lines.append(line)
+        if "[1/1] hanke" in line:
+            break
+    time.sleep(2)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 3, "".join(lines) + stdout + stderr
+    assert "stopped by SIGTERM while publishing: nothing of it was written" in stderr
+    assert rows(db, "select id, last_run_id, last_seen from materials order by id") == before
+    assert last_run(db)["status"] == "interrupted"
