@@ -233,7 +233,7 @@ def test_a_small_source_whose_pages_all_fail_keeps_its_materials(tmp_path):
         assert harvest(sources, db).returncode == 0
         web.failing = True
         for _ in range(3):
-            harvest(sources, db, "--gone-after", "1", "--timeout", "2")
+            harvest(sources, db, "--gone-after", "1", "--timeout", "2", "--no-cache")
     finally:
         web.stop()
     assert list(statuses(db).values()) == ["active"] * 3
