@@ -89,6 +89,13 @@ def _raise_stopped(signum, frame):
     raise Stopped(signal.Signals(signum).name)
 
 
+def stop_on_signals() -> None:
+    """From the end of the crawl on, SIGTERM/SIGINT stop publishing cleanly (Scrapy's handlers,
+    still installed, would only note them: a signal until then marks the run interrupted)."""
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    signal.signal(signal.SIGINT, _raise_stopped)
+
+
 def crawl(settings, db, run_id: int, sources: list, corrections) -> tuple[list[dict], str | None]:
     """Crawl every source (each with the tags its materials had, so unchanged ones keep them) and
     return one result per source for publish_run, and why the whole run stopped early (a signal,
@@ -139,9 +146,6 @@ def crawl(settings, db, run_id: int, sources: list, corrections) -> tuple[list[d
         if timer is not None and timer.active():
             timer.cancel()
         shutdown_shared_worker()
-        # From here on a signal stops publishing cleanly (Scrapy's handlers would swallow it).
-        signal.signal(signal.SIGTERM, _raise_stopped)
-        signal.signal(signal.SIGINT, _raise_stopped)
     results = collected(run_id)
     missing = sorted({s.id for s in sources} - {r["source_id"] for r in results})
     for source_id in missing:  # a crawl that never closed (it crashed, or a second signal)

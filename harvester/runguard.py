@@ -78,9 +78,10 @@ def load_results(path: str | Path) -> tuple[int, list[dict], str | None]:
 def publish_and_report(args, db, run_id, results, stopped, source_count: int, corrections) -> int:
     """Publish a crawl and print its report; the exit code of `aineistopankki harvest`."""
     from harvester.catalog import finish_run, publish_run, settle_run
-    from harvester.crawl import Stopped
+    from harvester.crawl import Stopped, stop_on_signals
 
     try:
+        stop_on_signals()
         publish_run(
             db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials)
         )
