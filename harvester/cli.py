@@ -18,14 +18,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harvester import harvest_report
 from harvester.cli_catalogue import literal_origins, one_line_errors, open_for_writing, open_read_only
 from harvester.registry import RegistryError, load_projects, load_sources
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 EXIT_CANNOT_RUN = 2
-EXIT_NOTHING_HARVESTED = 1
+# 1 (nothing harvested), 3 (did not finish) and 4 (not published) are the harvest's: harvester/runguard.py
 
 
 def no_catalogue(command: str, db: str) -> bool:
@@ -37,9 +36,14 @@ def no_catalogue(command: str, db: str) -> bool:
 
 
 def harvest(args) -> int:
-    from harvester.catalog import open_catalog, publish_run, settle_run, start_run, sync_registry
+    """Exit 0 when the run finished, 1 when nothing could be harvested, 2 when it cannot run (a bad
+    file, an unusable catalogue, another harvest on it), 3 when it did not finish (a signal, a page
+    or time cap, an unwritable cache: published as seen, nothing retired), 4 when the finished
+    crawl could not be published (kept in a file for --publish-saved)."""
+    from harvester.catalog import open_catalog, start_run, sync_registry
     from harvester.crawl import crawl, scrapy_settings
     from harvester.curation import load_curation
+    from harvester.runguard import HarvestBusy, harvest_lock, load_results, publish_and_report
 
     try:
         projects = load_projects()
@@ -57,29 +61,35 @@ def harvest(args) -> int:
             return EXIT_CANNOT_RUN
         sources = [s for s in sources if s.id in args.source]
     try:
-        db = open_catalog(args.db)
-        sync_registry(db, projects, sources)
-        run_id = start_run(db, str(args.sources), len(sources))
-    except Exception as exc:  # sqlite3 and OS errors: the catalogue cannot be opened at all
-        print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
+        with harvest_lock(args.db):
+            try:
+                db = open_catalog(args.db)
+                if getattr(args, "publish_saved", None):
+                    run_id, results, stopped = load_results(getattr(args, "publish_saved", None))
+                else:
+                    sync_registry(db, projects, sources)
+                    run_id = start_run(db, str(args.sources), len(sources))
+            except Exception as exc:  # sqlite3, OS and JSON errors: nothing can be done
+                print(f"aineistopankki harvest: cannot open catalogue {args.db}: {exc}", file=sys.stderr)
+                return EXIT_CANNOT_RUN
+            if not getattr(args, "publish_saved", None):
+                print(
+                    f"harvesting {len(sources)} sources into {args.db} (run {run_id})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                settings = scrapy_settings(args, str(args.db), run_id, projects)
+                results, stopped = crawl(settings, db, run_id, sources, corrections)
+                # SIGTERM or Ctrl-C during the crawl: the demo must not go on to serve
+                args.stopped = bool(stopped and stopped.startswith("stopped by"))
+            count = len(results) if getattr(args, "publish_saved", None) else len(sources)
+            return publish_and_report(args, db, run_id, results, stopped, count, corrections)
+    except HarvestBusy as exc:
+        print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
-
-    print(f"harvesting {len(sources)} sources into {args.db} (run {run_id})", file=sys.stderr, flush=True)
-    settings = scrapy_settings(args, str(args.db), run_id, projects)
-    results = crawl(settings, db, run_id, sources, corrections)
-    # SIGTERM or Ctrl-C during the crawl: Scrapy ends it gracefully; the demo must not serve after
-    args.stopped = any((r.get("report") or {}).get("finish_reason") == "shutdown" for r in results)
-    counts = publish_run(
-        db, run_id, results, gone_after=args.gone_after, excluded_urls=set(corrections.not_materials)
-    )
-    run, rows = settle_run(db, run_id, len(sources))
-    db.close()
-    status, message = run["status"], run["message"]
-    for line in harvest_report.summary(run, rows, results, counts):
-        print(line)
-    if message:
-        print(f"  problems: {message}", file=sys.stderr)
-    return EXIT_NOTHING_HARVESTED if status == "failed" else 0
+    except OSError as exc:  # the lock file beside the catalogue cannot be made
+        print(f"aineistopankki harvest: cannot run: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
 
 
 @one_line_errors("validate")
@@ -275,7 +285,12 @@ def demo(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from harvester.catalog.publish import GONE_AFTER
-    from harvester.settings import DOWNLOAD_DELAY
+    from harvester.settings import (
+        AINEISTOPANKKI_RUN_TIME_BUDGET,
+        AINEISTOPANKKI_SOURCE_TIME_BUDGET,
+        CLOSESPIDER_PAGECOUNT,
+        DOWNLOAD_DELAY,
+    )
     from harvester.validate import FIELDS
 
     parser = argparse.ArgumentParser(
@@ -286,7 +301,25 @@ def main(argv: list[str] | None = None) -> int:
     def harvest_options(p):
         p.add_argument("--db", default="catalog.db", help="catalogue file (created if missing)")
         p.add_argument("--source", action="append", help="harvest only this source id (repeatable)")
-        p.add_argument("--max-pages", type=int, default=0, help="stop a source after this many responses")
+        p.add_argument(
+            "--max-pages",
+            type=int,
+            default=0,
+            help=f"stop a source after this many responses (default {CLOSESPIDER_PAGECOUNT}; "
+            "a source stopped so retires nothing)",
+        )
+        p.add_argument(
+            "--source-time-budget",
+            type=float,
+            default=None,
+            help=f"seconds a source may take (default {AINEISTOPANKKI_SOURCE_TIME_BUDGET}, 0 = none)",
+        )
+        p.add_argument(
+            "--run-time-budget",
+            type=float,
+            default=None,
+            help=f"seconds the whole run may take (default {AINEISTOPANKKI_RUN_TIME_BUDGET}, 0 = none)",
+        )
         p.add_argument(
             "--gone-after",
             type=int,
@@ -312,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("harvest", help="harvest the sources into the catalogue")
     p.add_argument("--sources", default=str(REPO_DIR / "harvester" / "registry" / "sources.yml"))
+    p.add_argument(
+        "--publish-saved",
+        metavar="FILE",
+        help="publish a crawl that could not be published when it ran (the file it was kept in)",
+    )
     p.add_argument(
         "--delay", type=float, default=None, help="seconds between requests to one host (default 1)"
     )

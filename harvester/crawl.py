@@ -1,10 +1,14 @@
 """Running one harvest's crawl: Scrapy's settings for the run, one crawler per source (the spider
 its source names), a progress line per source, and the results the store pipeline collected. A
 crawl that never closed is reported as a failed source, so publishing changes nothing of it.
+
+A run stops early on SIGTERM/SIGINT (Scrapy's graceful stop: every source closes as 'shutdown')
+or at its time budget; crawl() says so, and the run is then recorded as interrupted.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -35,6 +39,14 @@ def scrapy_settings(args, db_path: str, run_id: int, projects: list[dict]):
         settings.set("DEFAULT_REQUEST_HEADERS", headers, priority="cmdline")
     if args.max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", args.max_pages, priority="cmdline")
+    for option, name in (
+        ("source_time_budget", "AINEISTOPANKKI_SOURCE_TIME_BUDGET"),
+        ("run_time_budget", "AINEISTOPANKKI_RUN_TIME_BUDGET"),
+    ):
+        if getattr(args, option, None) is not None:
+            settings.set(name, getattr(args, option), priority="cmdline")
+    source_budget = settings.getfloat("AINEISTOPANKKI_SOURCE_TIME_BUDGET")
+    settings.set("CLOSESPIDER_TIMEOUT", source_budget, priority="cmdline")
     if args.delay is not None:
         settings.set("DOWNLOAD_DELAY", args.delay, priority="cmdline")
         settings.set("AUTOTHROTTLE_START_DELAY", args.delay, priority="cmdline")
@@ -68,11 +80,29 @@ class Progress:
         return report
 
 
-def crawl(settings, db, run_id: int, sources: list, corrections) -> list[dict]:
+class Stopped(BaseException):
+    """SIGTERM or SIGINT after the crawl, while its results are published: the publishing
+    transaction rolls back and the run is recorded as interrupted."""
+
+
+def _raise_stopped(signum, frame):
+    raise Stopped(signal.Signals(signum).name)
+
+
+def stop_on_signals() -> None:
+    """From the end of the crawl on, SIGTERM/SIGINT stop publishing cleanly (Scrapy's handlers,
+    still installed, would only note them: a signal until then marks the run interrupted)."""
+    signal.signal(signal.SIGTERM, _raise_stopped)
+    signal.signal(signal.SIGINT, _raise_stopped)
+
+
+def crawl(settings, db, run_id: int, sources: list, corrections) -> tuple[list[dict], str | None]:
     """Crawl every source (each with the tags its materials had, so unchanged ones keep them) and
-    return one result per source for publish_run."""
+    return one result per source for publish_run, and why the whole run stopped early (a signal,
+    its time budget), None when it ran to its end."""
     from scrapy import signals
     from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.defer import deferred_from_coro
 
     from harvester.catalog import previous_tags
     from harvester.pipelines.store import collected
@@ -81,7 +111,14 @@ def crawl(settings, db, run_id: int, sources: list, corrections) -> list[dict]:
     from harvester.spiders.site import SiteSpider
     from harvester.tagging.worker import shutdown_shared_worker
 
-    process = CrawlerProcess(settings)
+    stopped: list[str] = []
+
+    class HarvestProcess(CrawlerProcess):
+        def _signal_shutdown(self, signum, frame):
+            stopped.append(f"stopped by {signal.Signals(signum).name}")
+            super()._signal_shutdown(signum, frame)
+
+    process = HarvestProcess(settings)
     progress = Progress(len(sources))
     for source in sources:
         spider_class = {"eura": EuraSpider, "oaipmh": OaiPmhSpider}.get(source.spider, SiteSpider)
@@ -90,15 +127,34 @@ def crawl(settings, db, run_id: int, sources: list, corrections) -> list[dict]:
         process.crawl(
             crawler, source=source, previous_tags=previous_tags(db, source.id), curation=corrections
         )
+
+    from twisted.internet import reactor  # only now: the process has installed its reactor
+
+    budget = settings.getfloat("AINEISTOPANKKI_RUN_TIME_BUDGET")
+
+    def out_of_time():
+        stopped.append(f"stopped at its time budget of {budget:g} s")
+        print(f"  run time budget of {budget:g} s reached: stopping every source", file=sys.stderr)
+        for crawler in process.crawlers:
+            if crawler.crawling and crawler.engine is not None:
+                deferred_from_coro(crawler.engine.close_spider_async(reason="run_time_budget"))
+
+    timer = reactor.callLater(budget, out_of_time) if budget > 0 else None
     try:
         process.start()
     finally:
+        if timer is not None and timer.active():
+            timer.cancel()
         shutdown_shared_worker()
     results = collected(run_id)
     missing = sorted({s.id for s in sources} - {r["source_id"] for r in results})
-    for source_id in missing:  # a crawl that never closed (it crashed): record it, change nothing
+    for source_id in missing:  # a crawl that never closed (it crashed, or a second signal)
         error = {"url": "", "error": "the crawl did not finish", "referrer": None}
         results.append(
-            {"source_id": source_id, "items": [], "report": {"status": "failed", "errors": [error]}}
+            {
+                "source_id": source_id,
+                "items": [],
+                "report": {"status": "interrupted" if stopped else "failed", "errors": [error]},
+            }
         )
-    return results
+    return results, (stopped[0] if stopped else None)

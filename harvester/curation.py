@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harvester.registry import read_yaml
-from harvester.registry.validation import check
+from harvester.registry.validation import RegistryError, check
 from harvester.urls import canonicalize
 
 CURATION_FILE = Path(__file__).parent / "registry" / "curation.yml"
@@ -41,9 +41,10 @@ class Curation:
 
 def load_curation(path: Path = CURATION_FILE) -> Curation:
     """Read and validate a curation file (harvester/schema/curation.schema.json); a problem raises
-    RegistryError naming file, line and entry."""
-    if not Path(path).exists():
-        return Curation()
+    RegistryError naming file, line and entry. A missing file is an error: a typo in --curation
+    once reverted every correction of the curators without a word."""
+    if not Path(path).is_file():
+        raise RegistryError(f"{path}: no curation file there (check --curation)")
     data = read_yaml(path) or {}
     check(path, data, "curation", {"materials": "correction", "not_materials": "not_materials"})
     curation = Curation()

@@ -8,6 +8,7 @@ schema/material.schema.json is the contract and is checked before anything is st
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +18,62 @@ import scrapy
 from harvester.tagging.vocabulary import with_enums
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "material.schema.json"
+
+# Characters no catalogue text needs and XML 1.0 cannot carry: C0 controls but tab, newline and
+# carriage return, DEL, C1 controls, lone surrogates and the two non-characters U+FFFE/U+FFFF. One
+# such character in one title made every OAI-PMH and Atom page holding it ill-formed.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What a material's fields may hold, in characters: a hostile page of 20 MB must not become 20 MB
+# of catalogue text (and of memory while the crawl holds its items). `text` follows the setting
+# AINEISTOPANKKI_MAX_TEXT_CHARS; the others are far above any real title or heading.
+FIELD_LIMITS = {
+    "title": 1_000,
+    "description": 5_000,
+    "headings": 500,  # each heading
+    "images": 500,  # each alt text
+    "link_texts": 500,  # each link text
+}
+MAX_LIST_ENTRIES = 500  # headings, images, link texts, locations of one material
+MAX_TEXT_CHARS = 200_000  # default of AINEISTOPANKKI_MAX_TEXT_CHARS, as for PDF and Office text
+
+
+def strip_controls(value: str) -> str:
+    """A text without control characters (tab, newline and carriage return kept)."""
+    return CONTROL_CHARACTERS.sub("", value)
+
+
+def clean_strings(value):
+    """Any record value (str, list, dict, nested) with control characters stripped from every string."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list | tuple):
+        return [clean_strings(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_strings(k): clean_strings(v) for k, v in value.items()}
+    return value
+
+
+def bound_material(item, max_text: int = MAX_TEXT_CHARS) -> list[str]:
+    """Strip control characters from every text of a record and cut each field at its limit, in
+    place: THE place where harvested text enters the catalogue's items. Returns what was cut
+    (field names with their sizes), for the run's errors."""
+    cut: list[str] = []
+    for key in list(item.keys()):
+        value = item[key]
+        if value is None or isinstance(value, bool | int | float):
+            continue
+        value = clean_strings(value)
+        limit = max_text if key == "text" else FIELD_LIMITS.get(key)
+        if isinstance(value, str) and limit and len(value) > limit:
+            cut.append(f"{key} {len(value)} characters")
+            value = value[:limit]
+        elif isinstance(value, list) and len(value) > MAX_LIST_ENTRIES:
+            cut.append(f"{key} {len(value)} entries")
+            value = value[:MAX_LIST_ENTRIES]
+        if isinstance(value, list) and limit:
+            value = [v[:limit] if isinstance(v, str) else v for v in value]
+        item[key] = value
+    return cut
 
 
 class Material(scrapy.Item):

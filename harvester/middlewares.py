@@ -1,14 +1,19 @@
-"""Scrapy plumbing: keep every request on its source's hosts, count real network traffic,
-and log routine item drops quietly."""
+"""Scrapy plumbing: keep every request on its source's hosts, count real network traffic, bound
+what a page may weigh, report every failure while reading a response, keep going when the HTTP
+cache cannot be written, and log routine item drops quietly."""
 
 from __future__ import annotations
 
 import logging
+import pickle
 from time import monotonic
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, StopDownload
+from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.logformatter import LogFormatter
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.threads import deferToThread
 
 from harvester.netguard import is_ip_literal, non_public_address
@@ -110,3 +115,118 @@ class DelayFromResponseMiddleware:
     def process_exception(self, request, exception):
         self._touch(request)
         return None
+
+
+def record_error(crawler, url: str, message: str, referrer: str | None = None) -> None:
+    """An error line for `url` in the source's run report (every spider of ours keeps one)."""
+    spider = crawler.spider
+    if hasattr(spider, "record_error"):
+        spider.record_error(url, message, referrer)
+    else:  # pragma: no cover - a spider of another kind: the log still says it
+        logging.getLogger(__name__).warning("%s: %s", url, message)
+
+
+class PageSizeMiddleware:
+    """A page (HTML) stops downloading at AINEISTOPANKKI_MAX_PAGE_BYTES: what arrived so far is
+    read, the rest never reaches memory, and the cut is reported by URL. A hostile site of 20 MB
+    pages made every harvest hold gigabytes. Documents keep DOWNLOAD_MAXSIZE (a PDF cut in half is
+    unreadable). The cut is written into the response's headers, so a page served later from the
+    HTTP cache is reported again."""
+
+    HEADER = b"X-Aineistopankki-Cut-At"
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.limit = crawler.settings.getint("AINEISTOPANKKI_MAX_PAGE_BYTES")
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def headers_received(self, headers, body_length, request, spider=None):
+        content_type = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+        request.meta["aineistopankki_page_bytes"] = 0 if "html" in content_type else None
+
+    def bytes_received(self, data, request, spider=None):
+        received = request.meta.get("aineistopankki_page_bytes")
+        if received is None or not self.limit:
+            return
+        received += len(data)
+        request.meta["aineistopankki_page_bytes"] = received
+        if received > self.limit:
+            raise StopDownload(fail=False)
+
+    def process_response(self, request, response):
+        if "download_stopped" in response.flags and request.meta.get("aineistopankki_page_bytes"):
+            cut = len(response.body)
+            if self.limit and cut > self.limit:
+                response = response.replace(body=response.body[: self.limit])
+            response.headers[self.HEADER] = str(len(response.body))
+        cut_at = response.headers.get(self.HEADER)
+        if cut_at:
+            self.crawler.stats.inc_value("aineistopankki/page_cut")
+            record_error(
+                self.crawler,
+                request.meta.get("original_url", request.url),
+                f"page larger than {self.limit} bytes: read its first {int(cut_at)} bytes only",
+                request.meta.get("referrer"),
+            )
+        return response
+
+
+class ResponseFailureMiddleware:
+    """Any exception while a spider reads a response (a PDF past pypdf's limits, an unknown zip
+    compression, MemoryError, a malformed header) becomes an error line for that URL, and what the
+    callback yielded before it is kept. Unreported, such a URL's material later counted as
+    missing and was retired."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_spider_exception(self, response, exception):
+        if isinstance(exception, HttpError):
+            return None  # the spider's errback reports these
+        self.crawler.stats.inc_value("aineistopankki/callback_failures")
+        request = response.request
+        meta = request.meta if request is not None else {}
+        detail = str(exception) or "no message"
+        record_error(
+            self.crawler,
+            meta.get("original_url", response.url),
+            f"could not read the response: {type(exception).__name__}: {detail[:300]}",
+            meta.get("referrer"),
+        )
+        return []
+
+
+class GuardedCacheStorage(FilesystemCacheStorage):
+    """Scrapy's file cache, but a cache that cannot be written (read-only, full disk) or read
+    (a corrupt entry) never fails a page: the page is fetched and read as without a cache, and the
+    source's run is marked as not finished (stats), so that it retires nothing."""
+
+    def retrieve_response(self, spider, request):
+        try:
+            return super().retrieve_response(spider, request)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError) as exc:
+            self._failed(spider, f"the HTTP cache could not be read: {exc}")
+            return None
+
+    def store_response(self, spider, request, response):
+        try:
+            super().store_response(spider, request, response)
+        except OSError as exc:
+            self._failed(spider, f"the HTTP cache could not be written: {exc.strerror or exc}")
+
+    def _failed(self, spider, message: str) -> None:
+        stats = spider.crawler.stats
+        if not stats.get_value("aineistopankki/cache_failed"):
+            stats.set_value("aineistopankki/cache_failed_message", f"{message} ({self.cachedir})")
+            if hasattr(spider, "record_error"):
+                spider.record_error(self.cachedir, message)
+        stats.inc_value("aineistopankki/cache_failed")

@@ -47,7 +47,7 @@ def validate(db, minimums: dict[str, float] | None = None) -> list[SourceReport]
                     report.problems.append(
                         f"{name} filled in {share:.0%} of materials (minimum {minimums[name]:.0%})"
                     )
-        if row["last_status"] in ("failed", "suspect"):
+        if row["last_status"] in ("failed", "suspect", "interrupted"):  # interrupted: retired nothing
             reason = row["last_message"] or "nothing could be fetched"
             report.problems.append(f"last harvest {row['last_status']}: {reason}")
         reports.append(report)

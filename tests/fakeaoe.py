@@ -38,6 +38,7 @@ class FakeAoe(LoopbackServer):
     def __init__(self, records: list[str]):
         self.records = records
         self.requests: list[str] = []
+        self.broken_offsets: set[int] = set()  # pages that answer 500 (a failing repository)
 
     @property
     def base(self) -> str:
@@ -54,6 +55,10 @@ class FakeAoe(LoopbackServer):
                 fake.requests.append(self.path)
                 args = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
                 offset = int(args.get("resumptionToken", "0"))
+                if offset in fake.broken_offsets:
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    return self.end_headers()
                 page = fake.records[offset : offset + PAGE]
                 more = offset + PAGE < len(fake.records)
                 value = offset + PAGE if more else ""

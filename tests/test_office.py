@@ -17,9 +17,9 @@ CORE = (
 )
 
 
-def package(files: dict[str, str]) -> bytes:
+def package(files: dict[str, str], compression: int = zipfile.ZIP_STORED) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
+    with zipfile.ZipFile(out, "w", compression) as z:
         for name, text in files.items():
             z.writestr(name, text)
     return out.getvalue()
@@ -84,3 +84,67 @@ def test_broken_office_files_raise_a_clear_error():
         extract_office(b"PK\x03\x04 not really a zip", "docx")
     with pytest.raises(OfficeError, match="unreadable DOCX"):
         extract_office(package({"word/document.xml": "<w:document"}), "docx")
+
+
+# -- zip bombs: the package's directory is checked before any part is read (issue 15) ------------
+
+
+def slide(text: str) -> str:
+    return (
+        '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        f"<a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:sld>"
+    )
+
+
+def test_a_highly_compressed_part_is_refused_before_it_is_read():
+    import time
+    import tracemalloc
+
+    bomb = package({"ppt/slides/slide1.xml": slide("Tervetuloa " * 1_500_000)}, zipfile.ZIP_DEFLATED)
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    started = time.monotonic()
+    with pytest.raises(OfficeError, match="compressed .*:1 .*zip bomb"):
+        extract_office(bomb, "pptx")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert time.monotonic() - started < 1 and peak < 5_000_000
+
+
+def test_too_many_parts_or_too_much_in_total_is_refused():
+    import os
+
+    from harvester.extract import office
+
+    many = package({f"ppt/media/kuva{n}.xml": "<a/>" for n in range(office.MAX_PARTS + 1)})
+    with pytest.raises(OfficeError, match="parts in the package"):
+        extract_office(many, "pptx")
+    # incompressible parts under the part limit, over the total limit
+    part = os.urandom(office.MAX_MEMBER_BYTES // 2).hex()[: office.MAX_MEMBER_BYTES - 1]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for n in range(office.MAX_TOTAL_BYTES // len(part) + 1):
+            z.writestr(f"ppt/slides/slide{n + 1}.xml", part)
+    with pytest.raises(OfficeError, match="the parts unpack to"):
+        extract_office(out.getvalue(), "pptx")
+
+
+def test_a_part_larger_than_its_directory_says_is_cut_off():
+    """A lying directory: the part declares 200 bytes and inflates to megabytes."""
+    import struct
+
+    data = bytearray(
+        package({"word/document.xml": f"<w:document {W}>" + "<w:p/>" * 400_000 + "</w:document>"})
+    )
+    central = data.find(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, 200)  # uncompressed size in the central directory
+    with pytest.raises(OfficeError):
+        extract_office(bytes(data), "docx")
+
+
+def test_unknown_compression_is_a_clear_error():
+    from faultweb import docx_unknown_compression
+
+    with pytest.raises(OfficeError, match="compression method is not supported"):
+        extract_office(docx_unknown_compression(), "docx")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 
 import sqlite_utils
@@ -21,7 +22,11 @@ from harvester.works import assign_works
 
 GONE_AFTER = 3  # a material missing from this many consecutive trustworthy harvests becomes 'gone'
 SHRINK_THRESHOLD = 0.5  # a source yielding less than this share of its active materials is suspect
-MIN_ACTIVE_FOR_SHRINK = 5
+# Sources of any size are protected: a source of 3 materials whose every page failed lost all 3.
+MIN_ACTIVE_FOR_SHRINK = 1
+# Source statuses whose harvest was complete enough to count what it did not find as missing.
+TRUSTWORTHY = ("ok", "partial")
+GONE_ANSWER = re.compile(r"HTTP (404|410)\b")
 
 
 def material_row(item: dict) -> dict:
@@ -45,10 +50,12 @@ def _same_file_elsewhere(db: sqlite_utils.Database, item: dict, source_id: str) 
     return row[0] if row else None
 
 
-def _mark_in_repository(db: sqlite_utils.Database, records: list[dict]) -> None:
-    """Set in_aoe (the repository's identifier) on materials found at a record's URLs; a full listing
-    replaces the previous marks, so a material AOE has dropped loses its mark."""
-    db.execute("update materials set in_aoe = null where in_aoe is not null")
+def _mark_in_repository(db: sqlite_utils.Database, records: list[dict], complete: bool) -> None:
+    """Set in_aoe (the repository's identifier) on materials found at a record's URLs. A complete
+    listing replaces the previous marks, so a material AOE has dropped loses its mark; a listing
+    with a failed page only adds marks (a failed page once wiped half of them)."""
+    if complete:
+        db.execute("update materials set in_aoe = null where in_aoe is not null")
     for record in records:
         for url in record.get("urls") or []:
             canonical = canonicalize(url)
@@ -57,6 +64,33 @@ def _mark_in_repository(db: sqlite_utils.Database, records: list[dict]) -> None:
                 " (select material_id from material_locations where url in (?, ?))",
                 [record["identifier"], canonical, canonical, url],
             )
+
+
+def _failed_here(db, source_id: str, errors: list[dict]) -> set[str]:
+    """Ids of the source's materials whose URL (or one of their locations) failed in this harvest:
+    a dead link is for check-links to judge, a failed download says nothing of the material."""
+    urls = set()
+    for error in errors:
+        if GONE_ANSWER.match(error.get("error") or ""):
+            continue  # the server says it is gone: a miss like any other
+        try:
+            urls.add(canonicalize(error.get("url") or ""))
+        except ValueError:
+            continue
+    urls.discard("")
+    ids: set[str] = set()
+    listed = sorted(urls)
+    for chunk in (listed[i : i + 500] for i in range(0, len(listed), 500)):
+        marks = ",".join("?" * len(chunk))
+        ids.update(
+            row[0]
+            for row in db.execute(
+                f"select id from materials where source_id = ? and url in ({marks}) union"
+                f" select material_id from material_locations where source_id = ? and url in ({marks})",
+                [source_id, *chunk, source_id, *chunk],
+            )
+        )
+    return ids
 
 
 def publish_run(
@@ -100,8 +134,9 @@ def publish_run(
                 )
         marked = False
         for result in results:  # AOE over OAI-PMH: which materials AOE already holds
-            if result.get("repository") and result.get("report", {}).get("status") in ("ok", "partial"):
-                _mark_in_repository(db, result["repository"])
+            status = (result.get("report") or {}).get("status", "ok")
+            if result.get("repository") and status in (*TRUSTWORTHY, "interrupted"):
+                _mark_in_repository(db, result["repository"], complete=status == "ok")
                 marked = True
         for url in sorted(excluded_urls or ()):  # a curator said it is not a material: retire it now
             db.execute(
@@ -118,9 +153,11 @@ def publish_run(
 def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: float) -> dict:
     """Upsert one source's materials; count misses and retire materials only after a trustworthy harvest.
 
-    A failed source (nothing fetched) changes nothing. A source that suddenly yields far fewer
-    materials than it has active (a redesign, a broken page) is 'suspect': what it found is updated,
-    nothing is counted missing. Nothing is ever deleted.
+    A failed source (nothing fetched) changes nothing. A source whose crawl did not finish
+    ('interrupted': a signal, a page or time cap, an unwritable cache) and a source that suddenly
+    yields far fewer materials than it has active (a redesign, a broken page, 'suspect') publish
+    what they found as seen, and nothing is counted missing. A material whose own URL failed in this
+    harvest is not missing either. Nothing is ever deleted.
     """
     source_id = result["source_id"]
     items = result.get("items") or []
@@ -140,7 +177,7 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
     ).fetchone()[0]
     status = report.get("status", "ok")
     if (
-        status != "failed"
+        status in TRUSTWORTHY
         and previously_active >= MIN_ACTIVE_FOR_SHRINK
         and len(set(ids)) < shrink_threshold * previously_active
     ):
@@ -194,8 +231,8 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
     if rows:
         db["materials"].upsert_all(rows, pk="id", alter=False)
         fill_terms(db, [row["id"] for row in rows])  # the normalised word index (search_index.py)
-    if status in ("ok", "partial"):
-        seen = set(ids)
+    if status in TRUSTWORTHY:
+        seen = set(ids) | _failed_here(db, source_id, report.get("errors") or [])
         missing = [mid for mid in existing if mid not in seen]
         for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
             marks = ",".join("?" * len(chunk))

@@ -1,5 +1,7 @@
 """Harvest-run bookkeeping: a run is recorded when it starts, settled (its status from its
-sources' results) and summed when it ends. A run left 'running' was killed and says so."""
+sources' results) and summed when it ends. A run left 'running' was killed and says so; a run
+that did not finish (a signal, a page or time cap, an unwritable cache) is 'interrupted' with
+its reason, and retired nothing."""
 
 from __future__ import annotations
 
@@ -54,19 +56,28 @@ def finish_run(db: sqlite_utils.Database, run_id: int, status: str, message: str
     return db["harvest_runs"].get(run_id)
 
 
-def settle_run(db: sqlite_utils.Database, run_id: int, source_count: int) -> tuple[dict, list[dict]]:
-    """Finish a published run: failed when no source could be fetched, partial when some failed,
-    were partial or suspect, else ok. Returns the run row and its per-source rows."""
+def settle_run(
+    db: sqlite_utils.Database, run_id: int, source_count: int, stopped: str | None = None
+) -> tuple[dict, list[dict]]:
+    """Finish a published run: 'interrupted' when the run or any source did not finish (`stopped`
+    says why the whole run stopped: a signal, its time budget), failed when no source could be
+    fetched, partial when some failed, were partial or suspect, else ok. Returns the run row and
+    its per-source rows."""
     sources = run_sources(db, run_id)
     failed = [r for r in sources if r["status"] == "failed"]
-    if len(failed) == source_count:
+    unfinished = [r for r in sources if r["status"] == "interrupted"]
+    if stopped or unfinished:
+        status = "interrupted"
+    elif len(failed) == source_count:
         status = "failed"
     elif failed or any(r["status"] in ("partial", "suspect") for r in sources):
         status = "partial"
     else:
         status = "ok"
     message = "; ".join(
-        [f"{r['source_id']}: nothing could be fetched" for r in failed]
+        ([f"run {stopped}: published as seen only, nothing retired"] if stopped else [])
+        + [f"{r['source_id']}: {r['message'] or 'did not finish'}" for r in unfinished]
+        + [f"{r['source_id']}: nothing could be fetched" for r in failed]
         + [f"{r['source_id']}: {r['message']}" for r in sources if r["status"] == "suspect"]
     )
     return finish_run(db, run_id, status, message), sources

@@ -3,6 +3,11 @@
 These are zip packages of XML; the standard library reads them, so no converter is needed.
 Paragraph and slide boundaries become line breaks; the title is the document property when it
 is a real one, else the first heading-like line.
+
+A package is checked by its zip directory before any part is read (part count, each part's and the
+total uncompressed size, compression ratio): a 4.8 MB PPTX once inflated to 3 GB and a 32 MB one
+killed the harvest. Each part is then read through a counter that stops at its declared size and
+at the part limit, whatever the directory claimed.
 """
 
 from __future__ import annotations
@@ -17,8 +22,12 @@ from lxml import etree
 from .html import clean, primary_language
 from .pdf import is_useless_title
 
-MAX_CHARS = 200_000
-MAX_MEMBER_BYTES = 30 * 1024 * 1024  # a zip bomb stops here
+MAX_CHARS = 200_001  # one past the text cap, so that the pipeline that cuts reports the cut
+MAX_MEMBER_BYTES = 20 * 1024 * 1024  # the largest part read (uncompressed)
+MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts together (uncompressed), as the directory says
+MAX_PARTS = 5_000  # parts in one package (a long presentation has a few hundred)
+MAX_RATIO = 100  # uncompressed : compressed, for parts above RATIO_FLOOR (real XML stays under 30)
+RATIO_FLOOR = 1024 * 1024
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -43,12 +52,55 @@ class OfficeDocument:
     headings: list[str]
 
 
+def check_package(package: zipfile.ZipFile) -> None:
+    """Refuse a package whose zip directory promises more than a real document ever holds."""
+    infos = package.infolist()
+    if len(infos) > MAX_PARTS:
+        raise OfficeError(f"refused: {len(infos)} parts in the package (limit {MAX_PARTS})")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise OfficeError(
+                f"refused: part {info.filename} unpacks to {info.file_size} bytes (limit {MAX_MEMBER_BYTES})"
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise OfficeError(
+                f"refused: part {info.filename} is compressed {ratio:.0f}:1 (limit {MAX_RATIO}:1), a zip bomb"
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise OfficeError(f"refused: the parts unpack to {total} bytes (limit {MAX_TOTAL_BYTES})")
+
+
+class _Bounded(io.RawIOBase):
+    """A zip part read through a counter: past its declared size (a lying directory) or the part
+    limit, reading stops with OfficeError."""
+
+    def __init__(self, stream, name: str, declared: int):
+        self.stream, self.name = stream, name
+        self.limit = min(declared, MAX_MEMBER_BYTES)
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(len(buffer))
+        self.read_bytes += len(data)
+        if self.read_bytes > self.limit:
+            raise OfficeError(f"refused: part {self.name} unpacks past {self.limit} bytes")
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def _xml(package: zipfile.ZipFile, name: str):
     info = package.getinfo(name)
     if info.file_size > MAX_MEMBER_BYTES:
         raise OfficeError(f"{name} is too large ({info.file_size} bytes)")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(package.read(name), parser)
+    with package.open(info) as raw:
+        return etree.parse(_Bounded(raw, name, info.file_size), parser).getroot()
 
 
 def _paragraphs(root, paragraph: str, run: str) -> list[str]:
@@ -63,6 +115,7 @@ def _paragraphs(root, paragraph: str, run: str) -> list[str]:
 def extract_office(data: bytes, fmt: str) -> OfficeDocument:
     try:
         package = zipfile.ZipFile(io.BytesIO(data))
+        check_package(package)
         names = set(package.namelist())
         lines: list[str] = []
         headings: list[str] = []
@@ -88,6 +141,8 @@ def extract_office(data: bytes, fmt: str) -> OfficeDocument:
             )
             for name in slides:
                 lines += _paragraphs(_xml(package, name), f"{{{NS['a']}}}p", f"{{{NS['a']}}}t")
+                if sum(len(line) for line in lines) >= MAX_CHARS:
+                    break  # enough text: the remaining slides are not read
         elif fmt == "xlsx":
             if "xl/sharedStrings.xml" in names:
                 lines = _paragraphs(
@@ -113,8 +168,12 @@ def extract_office(data: bytes, fmt: str) -> OfficeDocument:
             lang = lang or meta.findtext(f".//{{{NS['dc']}}}language")
     except OfficeError:
         raise
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError, OSError, ValueError, EOFError) as exc:
         raise OfficeError(f"unreadable {fmt.upper()} file: {exc}") from exc
+    except NotImplementedError as exc:  # zipfile: a compression method it does not know
+        raise OfficeError(f"unreadable {fmt.upper()} file: {exc}") from exc
+    except MemoryError as exc:
+        raise OfficeError(f"refused {fmt.upper()} file: it needs more memory than there is") from exc
     text = "\n".join(lines)[:MAX_CHARS]
     first = next((line for line in lines if 4 <= len(line) <= 200), None)
     heading = headings[0] if headings else first

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .html import clean, primary_language
 
 MAX_PAGES = 60
-MAX_CHARS = 200_000
+MAX_CHARS = 200_001  # one past the text cap, so that the pipeline that cuts reports the cut
 USELESS_TITLE = re.compile(
     r"^(microsoft (word|powerpoint|excel)\s*-|untitled|nimetön|namnlös|"
     r"dokumentti\s*\d*$|asiakirja\s*\d*$|dokument\s*\d*$|document\s*\d*$|"
@@ -84,7 +84,7 @@ def _first_heading(text: str) -> str | None:
 def extract_pdf(data: bytes) -> PdfDocument:
     # imported here: a harvest that reads no PDF (link texts only) need not load pypdf (~70 ms)
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -118,6 +118,12 @@ def extract_pdf(data: bytes) -> PdfDocument:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise PdfError(f"unreadable PDF: {exc}") from exc
+    except LimitReachedError as exc:  # pypdf's own bounds on decompression and object counts
+        raise PdfError(f"refused PDF: {exc}") from exc
+    except MemoryError as exc:
+        raise PdfError("refused PDF: it needs more memory than there is") from exc
+    except Exception as exc:  # pypdf meets hostile files with many error types: each is a bad file
+        raise PdfError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
     text = "\n".join(clean(line) for line in "\n".join(texts).splitlines() if line.strip())[:MAX_CHARS]
     meta_title = clean(str(meta.get("/Title") or "")) or None
     heading = _largest_text(runs) or _first_heading(text)

@@ -40,7 +40,16 @@ class StorePipeline:
         pipeline = cls(crawler.settings.get("AINEISTOPANKKI_RUN_ID"), crawler.stats)
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.hand_over, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_failed, signal=signals.item_error)
         return pipeline
+
+    def item_failed(self, item, response, failure, spider=None):
+        """A pipeline step that raised (not a DropItem): the material is lost for this run, so its
+        URL gets an error line (and is not counted missing) instead of a log line only."""
+        spider = spider or self.crawler.spider
+        url = item.get("url") or (response.url if response is not None else "?")
+        detail = failure.getErrorMessage()[:300]
+        spider.record_error(url, f"could not process the material: {failure.type.__name__}: {detail}")
 
     def process_item(self, item, spider=None):
         if isinstance(item, ProjectRecord):
@@ -67,7 +76,14 @@ class StorePipeline:
     def hand_over(self, spider, reason):
         pages = self.stats.get_value("downloader/response_count", 0)
         errors = list(getattr(spider, "errors", []))
-        if pages == 0 or reason not in ("finished", "closespider_pagecount"):
+        unfinished = self.unfinished(spider.crawler.settings, reason)
+        if unfinished:
+            # A crawl that did not finish saw only part of the source: what it found is published
+            # as seen, nothing is counted missing (harvester/catalog/publish.py).
+            status = "interrupted"
+            where = spider.source.start_urls[0] if spider.source.start_urls else ""
+            errors.append({"url": where, "error": f"did not finish: {unfinished}", "referrer": None})
+        elif pages == 0:
             status = "failed" if not self.items else "partial"
         elif errors:
             status = "partial"
@@ -88,9 +104,30 @@ class StorePipeline:
                     "bytes": self.stats.get_value("aineistopankki/network_bytes", 0),
                     "errors": errors,
                     "finish_reason": reason,
+                    **({"message": f"did not finish: {unfinished}"} if unfinished else {}),
                 },
             }
         )
         spider.logger.info(
             "%s: %d materials, %d responses, %d errors", spider.source.id, len(self.items), pages, len(errors)
         )
+
+    def unfinished(self, settings, reason: str) -> str | None:
+        """Why a source's crawl did not finish, in words for the operator; None when it did."""
+        cache = self.stats.get_value("aineistopankki/cache_failed_message")
+        if cache:
+            return cache
+        if reason == "finished":
+            return None
+        if reason == "closespider_pagecount":
+            cap = settings.getint("CLOSESPIDER_PAGECOUNT")
+            return f"page cap of {cap} responses reached (harvest --max-pages N raises it)"
+        if reason == "closespider_timeout":
+            budget = settings.getint("CLOSESPIDER_TIMEOUT")
+            return f"source time budget of {budget} s reached (harvest --source-time-budget S)"
+        if reason == "run_time_budget":
+            budget = settings.getint("AINEISTOPANKKI_RUN_TIME_BUDGET")
+            return f"run time budget of {budget} s reached (harvest --run-time-budget S)"
+        if reason == "shutdown":
+            return "stopped by a signal (SIGTERM or SIGINT)"
+        return f"stopped: {reason}"

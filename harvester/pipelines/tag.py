@@ -9,6 +9,8 @@ import json
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from harvester import curation
+from harvester.extract.text import clean
+from harvester.items import FIELD_LIMITS, strip_controls
 from harvester.pipelines import materials_only
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.tagger import TAG_FIELDS, tag
@@ -114,7 +116,9 @@ class TagPipeline:
         for item, signature in self.tagged:
             texts = set(item.get("link_texts") or [])
             for url in {item["url"], *(item.get("locations") or [])}:
-                texts.update(known.get(canonicalize(url), []))
+                # link texts met later in the crawl enter here, bounded like every other text
+                limit = FIELD_LIMITS["link_texts"]
+                texts.update(clean(strip_controls(t))[:limit] for t in known.get(canonicalize(url), []))
             item["link_texts"] = sorted(texts)
             if self._signature(item) != signature:
                 project = self.projects.get(item.get("project_id"))

@@ -5,9 +5,11 @@ outside its scope, a regular expression that does not compile) the loaders check
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -55,6 +57,8 @@ def check(path: Path, data: object, schema: str, entry_names: dict[str, str]) ->
     `entry_names`: top-level list -> what one of its entries is called in messages."""
     errors = list(validator(schema).iter_errors(data))
     if not errors:
+        if schema == "sources":
+            check_source_urls(path, data)
         return
 
     def entry_of(error) -> tuple:
@@ -94,3 +98,37 @@ def message(path: Path, data, error, entry_names: dict[str, str]) -> str:
     if prop:
         return f"{place} {prop}: {error.instance!r} is not {description}"
     return f"{place}: expected {description}, got {error.instance!r}"
+
+
+URL_KEYS = ("start_urls", "scope", "sitemaps")
+
+
+def url_problem(url: str) -> str | None:
+    """What makes a URL unusable for a crawl (a port out of range, a malformed IPv6 address, no
+    host), or None. The schema checks the scheme; these once passed it or ended in a traceback."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"malformed URL ({exc})"
+    if port == 0:
+        return "port 0 is not a port"
+    host = parts.hostname or ""
+    if not host:
+        return "no host"
+    if "[" in parts.netloc or ":" in host:
+        try:
+            ipaddress.IPv6Address(host.split("%")[0])
+        except ValueError:
+            return f"{host!r} is not an IPv6 address"
+    return None
+
+
+def check_source_urls(path: Path, data: dict) -> None:
+    for index, entry in enumerate(data.get("sources") or []):
+        for key in URL_KEYS:
+            for url in entry.get(key) or []:
+                problem = url_problem(url)
+                if problem:
+                    place = where(path, "sources", index, entry, "source")
+                    raise RegistryError(f"{place} {key}: {url!r}: {problem}")
