@@ -2,8 +2,10 @@
 
 It follows pages inside the source's scope, fetches document files that in-scope pages
 link from their content (even when the file sits outside the scope prefix on the same
-host), records video embeds without fetching the video host, and records every failed
-request by URL. Whether a page is a material is decided later in the pipelines.
+host), records the platform materials pages link or embed (videos, Issuu publications, Drive files
+…) without fetching the platform, and records every failed request by URL. Only a source with
+`platform_metadata: true` asks a platform for one documented oEmbed URL per material. Whether a
+page is a material is decided later in the pipelines.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
+from harvester.extract.platforms import match as platform_match
+from harvester.extract.platforms import oembed_url, registry
 from harvester.registry import Source
 from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
@@ -54,6 +58,9 @@ class SiteSpider(scrapy.Spider):
         self.listed: set[str] = set()  # canonical URLs linked from the source's materials list (hint)
         self.material_patterns = [re.compile(p) for p in source.material_patterns]
         self.exclude_patterns = [re.compile(p) for p in source.exclude_patterns]
+        self.oembed_endpoint: str | None = None  # replaces every platform's endpoint (a local test server)
+        self.oembed_pending: dict[str, list] = {}  # platform URL -> its items waiting for the answer
+        self.oembed_known: dict[str, dict] = {}  # platform URL -> what its oEmbed answer said
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -61,6 +68,15 @@ class SiteSpider(scrapy.Spider):
         spider.wayback = crawler.settings.get("AINEISTOPANKKI_WAYBACK_URL") or DEFAULT_WAYBACK
         if spider.source.wayback:
             spider.allowed_hosts = spider.allowed_hosts | {urlsplit(spider.wayback).netloc.lower()}
+        if spider.source.platform_metadata:
+            # The oEmbed endpoints and nothing else of the platforms: their material URLs stay unrequested.
+            spider.oembed_endpoint = crawler.settings.get("AINEISTOPANKKI_OEMBED_URL") or None
+            endpoints = (
+                [spider.oembed_endpoint]
+                if spider.oembed_endpoint
+                else [p.oembed for p in registry().platforms if p.oembed]
+            )
+            spider.allowed_hosts = spider.allowed_hosts | {urlsplit(e).netloc.lower() for e in endpoints}
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -179,8 +195,60 @@ class SiteSpider(scrapy.Spider):
         for item in items:
             if item["kind"] == "embed":
                 item["page_signals"]["hint"] = self.hint(item["url"])
+                if self.source.platform_metadata:
+                    yield from self.with_metadata(item)
+                    continue
             yield item
         yield from self.follow(url, page.links, page.license)
+
+    # -- platform metadata (opt-in) --------------------------------------------------------
+    def with_metadata(self, item):
+        """The item once its platform's oEmbed answer is in: one request per material, however many
+        pages link it; items of a material already asked for wait for the same answer."""
+        found = platform_match(item["url"])
+        request_url = oembed_url(found, self.oembed_endpoint) if found else None
+        if request_url is None:
+            yield item
+        elif item["url"] in self.oembed_known:
+            yield self._with_oembed(item, self.oembed_known[item["url"]])
+        elif item["url"] in self.oembed_pending:
+            self.oembed_pending[item["url"]].append(item)
+        else:
+            self.oembed_pending[item["url"]] = [item]
+            yield scrapy.Request(
+                request_url,
+                callback=self.parse_oembed,
+                errback=self.oembed_failed,
+                meta={"platform_url": item["url"], "original_url": request_url},
+            )
+
+    def parse_oembed(self, response):
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            self.crawler.stats.inc_value("aineistopankki/oembed_unreadable")
+            data = {}
+        known = {"title": clean(str(data.get("title") or "")), "oembed": response.url}
+        self.oembed_known[response.meta["platform_url"]] = known
+        for item in self.oembed_pending.pop(response.meta["platform_url"], []):
+            yield self._with_oembed(item, known)
+
+    def oembed_failed(self, failure):
+        """No metadata (refused, missing, too slow): the materials keep what their pages said."""
+        self.crawler.stats.inc_value("aineistopankki/oembed_failed")
+        platform_url = failure.request.meta["platform_url"]
+        self.oembed_known[platform_url] = {}
+        yield from self.oembed_pending.pop(platform_url, [])
+
+    @staticmethod
+    def _with_oembed(item, known: dict):
+        if known.get("title"):
+            item["title"] = known["title"]
+            item["page_signals"]["title_evidence"] = "oEmbed"
+            item["page_signals"]["oembed"] = known["oembed"]
+        return item
 
     def follow(self, page_url, links, licence: str | None = None):
         """Requests for the pages and files a page links to; files inherit the page's licence statement
