@@ -221,7 +221,9 @@ def oembed_url(found: PlatformMatch, endpoint: str | None = None) -> str | None:
 HEADINGS = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
 BLOCKS = ("li", "p", "td", "th", "dd", "dt", "figure", "figcaption", "blockquote")
 LISTS = ("ul", "ol", "dl", "tr", "table")
-SECTIONS = ("section", "article", "li", "figure", "td", "dd", "div", "p", "main", "body")
+SECTIONS = ("section", "article", "li", "figure", "td", "dd", "div", "p")
+LABEL_BLOCKS = ("li", "td", "dd", "dt")  # a list item or a cell names its links; a paragraph is prose
+MAX_LABEL_CHARS = 120
 MIN_SECTION_WORDS = 25
 MAX_CONTEXT_CHARS = 1500
 URL_LIKE = re.compile(r"^(https?://|www\.)|^[\w.-]+\.(com|fi|net|org|ly|me|io|se|eu|ms|gl|be)(/\S*)?$", re.I)
@@ -368,9 +370,9 @@ def _title(element, form: str, link_text: str, block, page_title: str | None) ->
         title = next(filter(None, map(usable_title, said)), None)
         if title:
             return title, "link text"
-        if block is not None and block.tag in ("li", "p", "td", "dd", "dt"):
+        if block is not None and block.tag in LABEL_BLOCKS:
             title = usable_title(_beside(element, block))
-            if title and len(title) <= 200:
+            if title and len(title) <= MAX_LABEL_CHARS:
                 return title, "text beside the link"
     figure = _ancestor(element, ("figure",))
     if figure is not None:
@@ -386,11 +388,14 @@ def _title(element, form: str, link_text: str, block, page_title: str | None) ->
 
 
 def _context(element) -> str:
-    """The text of the smallest section around an element that says something (for its tags)."""
+    """The text of the smallest section around an element that says something (for its tags), or ""
+    where that is the whole page."""
     for node in element.iterancestors():
+        if node.tag in ("main", "body"):
+            return ""  # the whole page: its extracted text says it better
         if node.tag in SECTIONS:
             text = _clean(node.text_content())
-            if len(text.split()) >= MIN_SECTION_WORDS or node.tag in ("main", "body"):
+            if len(text.split()) >= MIN_SECTION_WORDS:
                 heading = node.xpath(HEADINGS)
                 lead = _clean(heading[0].text_content()) + "\n" if heading else ""
                 return (lead + text)[:MAX_CONTEXT_CHARS]

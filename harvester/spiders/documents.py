@@ -132,7 +132,7 @@ def page_materials(
 TITLE_EVIDENCE = (
     "embed title", "link text", "text beside the link", "figure caption", "heading", "page title",
 )  # fmt: skip
-MAX_PLATFORM_TEXT = 3000
+MAX_PLATFORM_TEXT = 2000  # the section around it, else the page's opening
 
 
 def best_refs(refs: list[PlatformRef]) -> list[PlatformRef]:
@@ -158,7 +158,7 @@ def platform_material(ref: PlatformRef, page: HtmlPage, page_url: str, context: 
         canonical_url=ref.match.canonical,
         title=ref.title or page.title or platform.name,
         description=None,
-        text="\n".join(filter(None, (ref.context, page.text)))[:MAX_PLATFORM_TEXT],
+        text=(ref.context or page.text)[:MAX_PLATFORM_TEXT],
         headings=page.headings,
         declared_language=ref.language,
         hreflang={},

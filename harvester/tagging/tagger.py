@@ -51,6 +51,8 @@ def platform_type(item: dict, fields: dict) -> tuple[str, dict]:
     default = signals.get("platform_type") or "video"
     if signals.get("type_from_text"):
         kind, evidence = pick_type({k: fields[k] for k in ("title", "link_text", "url")}, default)
+        if kind == "info-page":  # "neuvonta", "tietoa" name no kind of platform material
+            kind, evidence = default, {"method": "default"}
     else:
         kind, evidence = default, {"method": "platform", "matched": [item["url"]], "score": 1}
     if evidence["method"] == "default":
