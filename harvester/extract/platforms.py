@@ -221,10 +221,10 @@ def oembed_url(found: PlatformMatch, endpoint: str | None = None) -> str | None:
 HEADINGS = "preceding::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6][1]"
 BLOCKS = ("li", "p", "td", "th", "dd", "dt", "figure", "figcaption", "blockquote")
 LISTS = ("ul", "ol", "dl", "tr", "table")
-SECTIONS = ("section", "article", "li", "figure", "td", "dd", "div", "p")
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+CHROME = {"header", "nav", "footer", "aside"}
 LABEL_BLOCKS = ("li", "td", "dd", "dt")  # a list item or a cell names its links; a paragraph is prose
 MAX_LABEL_CHARS = 120
-MIN_SECTION_WORDS = 25
 MAX_CONTEXT_CHARS = 1500
 URL_LIKE = re.compile(r"^(https?://|www\.)|^[\w.-]+\.(com|fi|net|org|ly|me|io|se|eu|ms|gl|be)(/\S*)?$", re.I)
 FILE_NAME = re.compile(r"^\S+\.(pdf|docx?|pptx?|xlsx?|odt|odp|rtf|mp3|mp4|m4a|wav|jpe?g|png|gif|zip)$", re.I)
@@ -253,6 +253,7 @@ class PlatformRef:
     language: str | None
     language_evidence: str | None  # hreflang | link text | label beside the link | section lang | page
     context: str  # text of the section around it, for tags
+    section_heading: str | None  # the heading of that section
     group: str  # the block or list it sits in: language versions side by side share it
     element: object = field(default=None, repr=False, compare=False)  # the <a> or <iframe>
 
@@ -388,18 +389,28 @@ def _title(element, form: str, link_text: str, block, page_title: str | None) ->
 
 
 def _context(element) -> str:
-    """The text of the smallest section around an element that says something (for its tags), or ""
-    where that is the whole page."""
-    for node in element.iterancestors():
-        if node.tag in ("main", "body"):
-            return ""  # the whole page: its extracted text says it better
-        if node.tag in SECTIONS:
-            text = _clean(node.text_content())
-            if len(text.split()) >= MIN_SECTION_WORDS:
-                heading = node.xpath(HEADINGS)
-                lead = _clean(heading[0].text_content()) + "\n" if heading else ""
-                return (lead + text)[:MAX_CONTEXT_CHARS]
-    return ""
+    """The section a link or embed sits in, for its tags: the nearest heading above it and the text
+    that follows the heading up to the next heading of the same or a higher level (or the site's
+    chrome), at most MAX_CONTEXT_CHARS."""
+    heading = element.xpath(HEADINGS)
+    if not heading:
+        return ""
+    level = int(heading[0].tag[1])
+    parts, size = [_clean(heading[0].text_content())], 0
+    for node in heading[0].xpath("following::text()"):
+        parent = node.getparent()  # for a tail, the element it follows
+        parent = parent.getparent() if node.is_tail and parent.getparent() is not None else parent
+        ancestors = [parent, *parent.iterancestors()]
+        tags = {a.tag for a in ancestors}
+        if tags & CHROME or any(a.tag in HEADING_TAGS and int(a.tag[1]) <= level for a in ancestors):
+            break
+        if tags & {"script", "style", "noscript", "template"}:
+            continue
+        parts.append(str(node))
+        size += len(node)
+        if size > MAX_CONTEXT_CHARS:
+            break
+    return _clean(" ".join(parts))[:MAX_CONTEXT_CHARS]
 
 
 def _group(element, path) -> str:
@@ -443,6 +454,7 @@ def page_refs(
         block = _ancestor(element, BLOCKS)
         title, title_evidence = _title(element, form, link_text, block, page_title)
         language, language_evidence = _language(element, link_text, block, page_lang)
+        heading = element.xpath(HEADINGS)
         refs.append(
             PlatformRef(
                 url,
@@ -453,6 +465,7 @@ def page_refs(
                 language,
                 language_evidence,
                 _context(element),
+                _clean(heading[0].text_content()) if heading else None,
                 f"{page_url}#{_group(element, path)}",
                 element,
             )

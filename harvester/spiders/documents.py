@@ -132,7 +132,9 @@ def page_materials(
 TITLE_EVIDENCE = (
     "embed title", "link text", "text beside the link", "figure caption", "heading", "page title",
 )  # fmt: skip
-MAX_PLATFORM_TEXT = 2000  # the section around it, else the page's opening
+MAX_PLATFORM_TEXT = 2000
+PAGE_OPENING = 400
+MIN_SECTION_WORDS = 12
 
 
 def best_refs(refs: list[PlatformRef]) -> list[PlatformRef]:
@@ -158,8 +160,14 @@ def platform_material(ref: PlatformRef, page: HtmlPage, page_url: str, context: 
         canonical_url=ref.match.canonical,
         title=ref.title or page.title or platform.name,
         description=None,
-        text=(ref.context or page.text)[:MAX_PLATFORM_TEXT],
-        headings=page.headings,
+        # its section of the page first, then the page's opening: what the page says of it
+        # what its section of the page says of it; the page's opening where the section says little
+        text=(
+            ref.context
+            if len(ref.context.split()) >= MIN_SECTION_WORDS
+            else f"{ref.context}\n{page.text[:PAGE_OPENING]}".strip()
+        )[:MAX_PLATFORM_TEXT],
+        headings=[ref.section_heading] if ref.section_heading else [],
         declared_language=ref.language,
         hreflang={},
         page_signals={
