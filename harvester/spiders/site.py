@@ -11,6 +11,7 @@ page is a material is decided later in the pipelines.
 from __future__ import annotations
 
 import json
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -70,7 +71,10 @@ class SiteSpider(scrapy.Spider):
             spider.allowed_hosts = spider.allowed_hosts | {urlsplit(spider.wayback).netloc.lower()}
         if spider.source.platform_metadata:
             # The oEmbed endpoints and nothing else of the platforms: their material URLs stay unrequested.
-            spider.oembed_endpoint = crawler.settings.get("AINEISTOPANKKI_OEMBED_URL") or None
+            spider.oembed_endpoint = (
+                crawler.settings.get("AINEISTOPANKKI_OEMBED_URL")
+                or os.environ.get("AINEISTOPANKKI_OEMBED_URL")
+            ) or None
             endpoints = (
                 [spider.oembed_endpoint]
                 if spider.oembed_endpoint
