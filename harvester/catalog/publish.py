@@ -53,6 +53,14 @@ def _same_file_elsewhere(db: sqlite_utils.Database, item: dict, source_id: str) 
     return row[0] if row else None
 
 
+def _first_seen(db: sqlite_utils.Database, location: dict) -> str | None:
+    row = db.execute(
+        "select first_seen from material_locations where material_id = ? and url = ?",
+        [location["material_id"], location["url"]],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _locations(item: dict) -> list[str]:
     """Where a material was found; a platform material also at the page that links it, so that one
     linked from two sites shows both."""
@@ -233,7 +241,8 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             ).fetchall()
         }
         for loc in locations:
-            loc["first_seen"] = known.get((loc["material_id"], loc["url"]), now)
+            # a location another source found first (a platform material on two sites) keeps its date
+            loc["first_seen"] = known.get((loc["material_id"], loc["url"])) or _first_seen(db, loc) or now
         db["material_locations"].upsert_all(locations, pk=("material_id", "url"))
     if run_id is not None:
         errors = report.get("errors") or []
