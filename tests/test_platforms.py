@@ -565,3 +565,40 @@ def test_the_sources_schema_takes_platform_metadata(tmp_path):
     )
     with pytest.raises(RegistryError, match="platform_metadata"):
         load_sources(path)
+
+
+def test_lazy_and_consent_held_embeds_and_bare_wordpress_embed_urls_are_found():
+    refs = refs_of(
+        """<h2>Videot</h2>
+        <iframe src="about:blank" data-src="https://www.youtube.com/embed/aB3dE5fG7h0"
+          title="Kela tutuksi"></iframe>
+        <iframe data-cookieblock-src="https://player.vimeo.com/video/412345678" title="TE-palvelut"></iframe>
+        <figure class="wp-block-embed is-provider-issuu"><div class="wp-block-embed__wrapper">
+        https://issuu.com/kunta/docs/esite_2019
+        </div><figcaption>Tervetuloa-esite</figcaption></figure>
+        <lite-youtube videoid="cB3dE5fG7h2">
+          <a href="https://youtube.com/watch?v=cB3dE5fG7h2">Katso video</a></lite-youtube>"""
+    )
+    assert [(r.match.canonical, r.title) for r in refs] == [
+        ("https://www.youtube.com/watch?v=aB3dE5fG7h0", "Kela tutuksi"),
+        ("https://vimeo.com/412345678", "TE-palvelut"),
+        ("https://issuu.com/kunta/docs/esite_2019", "Tervetuloa-esite"),
+        ("https://www.youtube.com/watch?v=cB3dE5fG7h2", "Videot"),
+        ("https://www.youtube.com/watch?v=cB3dE5fG7h2", "Videot"),  # its fallback link: one material
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://soundcloud.com/hanke-podcast/tracks",
+        "https://soundcloud.com/hanke-podcast/sets",
+        "https://www.slideshare.net/hankeesimerkki",
+        "https://vimeo.com/channels/hanke",
+        "https://issuu.com/hanke/docs",
+        "https://open.spotify.com/user/hanke",
+        "https://play.google.com/store/apps/developer?id=Kaupunki",
+    ],
+)
+def test_profiles_and_listings_on_platform_hosts_are_no_materials(url):
+    assert match(url) is None

@@ -24,7 +24,8 @@ from lxml import html as lxml_html
 
 from .licence import licence_code
 from .main_content import main_content
-from .platforms import PlatformRef, page_refs, platform_of_host
+from .platform_links import PlatformRef, page_refs
+from .platforms import platform_of_host
 from .text import clean, lines_of
 
 MAIN_CANDIDATES = (

@@ -13,7 +13,7 @@ from harvester.clock import utcnow as now
 from harvester.extract.html import HtmlPage, extract_html
 from harvester.extract.office import extract_office
 from harvester.extract.pdf import extract_pdf
-from harvester.extract.platforms import PlatformRef
+from harvester.extract.platform_links import PlatformRef
 from harvester.items import Material
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize
