@@ -221,7 +221,6 @@ def _group(element, path) -> str:
 # Where pages keep an embed's address: lazy loading and cookie-consent plugins hold it back from `src`.
 EMBED_ATTRIBUTES = ("src", "data-src", "data-lazy-src", "data-cookieblock-src", "data-src-cmplz",
                     "data-litespeed-src", "data-original")  # fmt: skip
-SKIPPED = ("#", "mailto:", "tel:", "javascript:", "data:", "about:")
 
 
 def _candidates(element) -> tuple[str, list[str]]:
@@ -241,8 +240,8 @@ def _candidates(element) -> tuple[str, list[str]]:
 def _resolve(page_url: str, page_host: str, raws: list[str], reg) -> tuple[str, PlatformMatch] | None:
     for raw in raws:
         raw = raw.strip()
-        if not raw or raw.startswith(SKIPPED):
-            continue
+        if not raw.lower().startswith(("http:", "https:", "//")):
+            continue  # a relative address is on the page's own host; mailto:, javascript: … are none
         try:
             url = urljoin(page_url, raw)
         except ValueError:  # a malformed URL ('http://[x]/') is no reference

@@ -68,6 +68,16 @@ class Registry:
     never: tuple[Never, ...]
 
 
+class _Where:
+    """ "platforms.yml:12: platform #3 (issuu)", worked out only for a message (it re-reads the file)."""
+
+    def __init__(self, *args):
+        self.args = args
+
+    def __str__(self) -> str:
+        return where(*self.args)
+
+
 def _compile(value: str, here: str, key: str) -> re.Pattern:
     try:
         return re.compile(value, re.I)
@@ -81,7 +91,7 @@ def load_registry(path: Path = PLATFORMS_FILE) -> Registry:
     check(path, data, "platforms", {"platforms": "platform", "never": "pattern"})
     platforms, seen = [], set()
     for i, entry in enumerate(data["platforms"]):
-        here = where(path, "platforms", i, entry, "platform")
+        here = _Where(path, "platforms", i, entry, "platform")
         if entry["id"] in seen:
             raise RegistryError(f"{here}: duplicate id {entry['id']!r}")
         seen.add(entry["id"])
@@ -112,7 +122,7 @@ def load_registry(path: Path = PLATFORMS_FILE) -> Registry:
         )
     never = []
     for i, entry in enumerate(data["never"]):
-        here = where(path, "never", i, entry, "pattern")
+        here = _Where(path, "never", i, entry, "pattern")
         never.append(
             Never(
                 entry["why"],
