@@ -199,6 +199,7 @@ def test_title_evidence_order_embed_title_then_link_text_then_heading_or_caption
         <h3>Esitteet</h3>
         <ul><li><a href="https://issuu.com/kunta/docs/esite">Tervetuloa Merikoskelle -esite</a></li>
         <li><a href="https://drive.google.com/file/d/1ZyXwVuTsRqPoNmLkJiHgFeDcBa98/view">sanasto_2019.pdf</a></li>
+        <li><a href="https://issuu.com/kunta/docs/esite-2">Lue esite Issuussa</a></li>
         <li><a href="https://docs.google.com/document/d/1Abc2Def3Ghi4Jkl5Mno6Pqr7Stu8Vwx9Yz0/edit">https://docs.google.com/document/d/1Abc2Def3Ghi4</a></li>
         </ul>"""
     )
@@ -208,6 +209,7 @@ def test_title_evidence_order_embed_title_then_link_text_then_heading_or_caption
         ("Kelan palvelut selkosuomeksi", "figure caption"),
         ("Tervetuloa Merikoskelle -esite", "link text"),
         ("Esitteet", "heading"),  # a file name is never a title
+        ("Esitteet", "heading"),  # an invitation to read is none either
         ("Esitteet", "heading"),  # nor a bare URL
     ]
 

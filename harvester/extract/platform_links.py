@@ -33,6 +33,13 @@ GENERIC = re.compile(
     r"esikatselu|preview|koko näyttö|full ?screen|\W*)$",
     re.I,
 )
+# "Lue esite Issuussa", "Katso video YouTubessa", "Watch on Vimeo": an invitation, not a name.
+INVITATION = re.compile(
+    r"^(lue|katso|kuuntele|avaa|lataa|selaa|tutustu|siirry|read|watch|listen|open|download|view|see|go|"
+    r"läs|titta|lyssna|öppna|ladda|se)\b",
+    re.I,
+)
+MAX_INVITATION_WORDS = 4
 
 
 @dataclass
@@ -61,6 +68,8 @@ def usable_title(text: str | None) -> str | None:
     language name alone or a generic "read more"."""
     text = _clean(text).strip(" :–—-|»›→")
     if len(text) < 3 or URL_LIKE.search(text) or FILE_NAME.match(text) or GENERIC.match(text):
+        return None
+    if INVITATION.match(text) and len(text.split()) <= MAX_INVITATION_WORDS:
         return None
     if language_label(text, whole=True):
         return None
