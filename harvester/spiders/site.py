@@ -26,15 +26,15 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
-from harvester.extract.platforms import match as platform_match
-from harvester.extract.platforms import oembed_url, registry
+from harvester.extract.platforms import registry
 from harvester.registry import Source
 from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
+from harvester.spiders.oembed import OembedMixin
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
 
 
-class SiteSpider(scrapy.Spider):
+class SiteSpider(OembedMixin, scrapy.Spider):
     name = "site"
 
     def __init__(
@@ -59,9 +59,7 @@ class SiteSpider(scrapy.Spider):
         self.listed: set[str] = set()  # canonical URLs linked from the source's materials list (hint)
         self.material_patterns = [re.compile(p) for p in source.material_patterns]
         self.exclude_patterns = [re.compile(p) for p in source.exclude_patterns]
-        self.oembed_endpoint: str | None = None  # replaces every platform's endpoint (a local test server)
-        self.oembed_pending: dict[str, list] = {}  # platform URL -> its items waiting for the answer
-        self.oembed_known: dict[str, dict] = {}  # platform URL -> what its oEmbed answer said
+        self.oembed_setup()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -204,55 +202,6 @@ class SiteSpider(scrapy.Spider):
                     continue
             yield item
         yield from self.follow(url, page.links, page.license)
-
-    # -- platform metadata (opt-in) --------------------------------------------------------
-    def with_metadata(self, item):
-        """The item once its platform's oEmbed answer is in: one request per material, however many
-        pages link it; items of a material already asked for wait for the same answer."""
-        found = platform_match(item["url"])
-        request_url = oembed_url(found, self.oembed_endpoint) if found else None
-        if request_url is None:
-            yield item
-        elif item["url"] in self.oembed_known:
-            yield self._with_oembed(item, self.oembed_known[item["url"]])
-        elif item["url"] in self.oembed_pending:
-            self.oembed_pending[item["url"]].append(item)
-        else:
-            self.oembed_pending[item["url"]] = [item]
-            yield scrapy.Request(
-                request_url,
-                callback=self.parse_oembed,
-                errback=self.oembed_failed,
-                meta={"platform_url": item["url"], "original_url": request_url},
-            )
-
-    def parse_oembed(self, response):
-        try:
-            data = json.loads(response.body)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            self.crawler.stats.inc_value("aineistopankki/oembed_unreadable")
-            data = {}
-        known = {"title": clean(str(data.get("title") or "")), "oembed": response.url}
-        self.oembed_known[response.meta["platform_url"]] = known
-        for item in self.oembed_pending.pop(response.meta["platform_url"], []):
-            yield self._with_oembed(item, known)
-
-    def oembed_failed(self, failure):
-        """No metadata (refused, missing, too slow): the materials keep what their pages said."""
-        self.crawler.stats.inc_value("aineistopankki/oembed_failed")
-        platform_url = failure.request.meta["platform_url"]
-        self.oembed_known[platform_url] = {}
-        yield from self.oembed_pending.pop(platform_url, [])
-
-    @staticmethod
-    def _with_oembed(item, known: dict):
-        if known.get("title"):
-            item["title"] = known["title"]
-            item["page_signals"]["title_evidence"] = "oEmbed"
-            item["page_signals"]["oembed"] = known["oembed"]
-        return item
 
     def follow(self, page_url, links, licence: str | None = None):
         """Requests for the pages and files a page links to; files inherit the page's licence statement
