@@ -1,9 +1,11 @@
 """Discovery: does the harvester find every material of a site and nothing else?
 
 Harvests the demo web on loopback with the production pipeline and compares the catalogue with the
-gold files (demo/gold/*.yml: every material, every non-material and out-of-scope page). Baseline: a
-harvester that catalogues every in-scope page and file it fetches (what a plain crawl gives).
-Usage: python bench/discovery.py      Prints precision and recall per site and overall.
+gold files (demo/gold/*.yml: every material, every non-material and out-of-scope page, and the
+off-host links that are no materials). Baseline: a harvester that catalogues every in-scope page and
+file it fetches (what a plain crawl gives).
+Usage: python bench/discovery.py      Prints precision and recall per site and overall, the platform
+materials (Issuu, YouTube, Drive …) found, and the off-host non-materials catalogued, separately.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ sys.path.insert(0, str(REPO))
 from cli_run import run_cli, sources_file  # noqa: E402
 
 from demo.server import DemoWeb  # noqa: E402
+from harvester.extract.platforms import match as platform_match  # noqa: E402
 from harvester.urls import canonicalize  # noqa: E402
+
+
+def absolute(origin: str, path: str) -> str:
+    return canonicalize(path if path.startswith("http") else origin + path)
 
 
 def main() -> None:
@@ -37,17 +44,16 @@ def main() -> None:
         fetched = {(site, path) for site, method, path in web.requests if method == "GET"}
         gold = {}
         labelled: dict[str, dict] = {}
+        off_host: set[str] = set()
         for path in sorted((REPO / "demo" / "gold").glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             origin = web.origin(data["site"])
             for m in data.get("materials") or []:
-                labelled[canonicalize(m["path"] if m["path"].startswith("http") else origin + m["path"])] = m
+                labelled[absolute(origin, m["path"])] = m
+            off_host |= {canonicalize(e["url"]) for e in data.get("off_host_non_materials") or []}
             gold[data["site"]] = {
-                "materials": {
-                    canonicalize(m["path"] if m["path"].startswith("http") else origin + m["path"])
-                    for m in data.get("materials") or []
-                },  # fmt: skip
-                "others": {canonicalize(origin + e["path"]) for e in data.get("non_materials") or []},
+                "materials": {absolute(origin, m["path"]) for m in data.get("materials") or []},
+                "others": {absolute(origin, e["path"]) for e in data.get("non_materials") or []},
                 "origin": origin,
             }
     print(f"{'site':15} {'gold':>5} {'found':>6} {'precision':>10} {'recall':>7}   baseline precision")
@@ -74,10 +80,27 @@ def main() -> None:
             totals[3] + baseline,
         ]
     precision, recall = totals[0] / totals[1], totals[0] / totals[2]
+    platform_gold = {url for url in labelled if platform_match(url)}
+    platform_found = {url for url in catalogued if platform_match(url)}
+    platform_hits = len(platform_gold & platform_found)
+    print(
+        f"platform materials: {len(platform_gold)} in the gold, {len(platform_found)} catalogued, "
+        f"{platform_hits} of them in the gold (precision "
+        f"{platform_hits / len(platform_found) if platform_found else 1.0:.3f}, recall "
+        f"{platform_hits / len(platform_gold) if platform_gold else 1.0:.3f})"
+    )
+    print(
+        f"off-host non-materials: {len(off_host)} in the gold, {len(off_host & set(catalogued))} catalogued"
+    )
     tags = tag_figures(rows, labelled)
+    old = tag_figures(rows, {url: m for url, m in labelled.items() if url not in platform_gold})
     print(
         f"tags of the gold materials found: phases micro-F1 {tags['phases']:.3f} (precision "
         f"{tags['phases_p']:.3f}), audiences micro-F1 {tags['audiences']:.3f}, type {tags['type']:.3f}"
+    )
+    print(
+        f"  the same without the platform materials: phases micro-F1 {old['phases']:.3f}, audiences "
+        f"micro-F1 {old['audiences']:.3f}, type {old['type']:.3f}"
     )
     print(
         f"discovery precision={precision:.3f} recall={recall:.3f}"

@@ -1,7 +1,9 @@
 """Material or not: decide whether a fetched page, file or embed is a material.
 
-Files and video embeds found on in-scope pages are materials. A page is a material
-when its main content is itself the material (a guide, an info page, a course page):
+Files found on in-scope pages are materials, and so are platform materials (a video, an Issuu
+publication, a Drive file …) that in-scope pages link or embed: the extractor has already left out
+off-host links that are no materials (social profiles, share buttons, maps, meetings, home pages).
+A page is a material when its main content is itself the material (a guide, an info page, a course page):
 site furniture (news, events, contact, privacy, accessibility, archives, the project's
 own "about" page, thank-you and "coming soon" stubs) is recognised by URL segments and
 headings, and link lists by the link density of their content. No word floor: a page of
@@ -101,7 +103,9 @@ def decide(item: dict) -> tuple[bool, str]:
     if hint == "material":
         return True, "a material by the source's hints"
     if kind == "embed":
-        return True, "video embed on an in-scope page"
+        signals = item.get("page_signals") or {}
+        how = "embedded in" if signals.get("form") == "embed" else "linked from"
+        return True, f"{signals.get('platform') or 'platform'} material {how} an in-scope page"
     if kind == "file":
         if not (item.get("text") or "").strip() and item.get("format") == "pdf":
             return True, "document file (no extractable text)"

@@ -2,8 +2,9 @@
 
 Evidence, strongest first: the pages name each other as hreflang alternates; files whose names differ
 only by a language suffix (opas_fi.pdf, opas_ar.pdf, esite-somali.pdf); pages on parallel language paths
-(/fi/x/ and /sv/x/). The work's id is the smallest material id in the group, so it is stable while the
-group is.
+(/fi/x/ and /sv/x/); platform materials listed side by side on one page (one list item or one list)
+in different languages, as a Finnish and a Somali Issuu version of one brochure are. The work's id is
+the smallest material id in the group, so it is stable while the group is.
 """
 
 from __future__ import annotations
@@ -56,9 +57,25 @@ class Groups:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _side_by_side(items: list[dict], groups: Groups) -> None:
+    """Platform materials in one block or list of a page are language versions of one work when each
+    is in a language of its own (a list of three Finnish brochures is three works)."""
+    blocks: dict[str, list[dict]] = {}
+    for item in items:
+        block = (item.get("page_signals") or {}).get("platform_group")
+        if block and item.get("kind") == "embed":
+            blocks.setdefault(block, []).append(item)
+    for members in blocks.values():
+        languages = [(m.get("languages") or [None])[0] for m in members]
+        if len(members) > 1 and None not in languages and len(set(languages)) == len(languages):
+            for member in members[1:]:
+                groups.join(members[0]["id"], member["id"])
+
+
 def assign_works(items: list[dict]) -> dict[str, str]:
     """material id -> work id for a harvest's items (a material alone is its own work)."""
     groups = Groups(item["id"] for item in items)
+    _side_by_side(items, groups)
     by_url = {item["url"]: item["id"] for item in items}
     keyed: dict[str, str] = {}
     for item in items:

@@ -49,8 +49,9 @@ def test_page_item_and_followed_links():
     assert page["declared_language"] == "fi" and page["project_id"] == "hyva-alku-hameessa"
     assert page["canonical_url"] == "https://hanke.example.fi/opas-tyonhakuun/"
     assert page["page_signals"]["word_count"] > 60 and not page["page_signals"]["is_scope_root"]
-    assert video["kind"] == "embed" and video["url"] == "https://www.youtube-nocookie.com/embed/Xk3vQ9pLm2A"
-    assert video["title"] == page["title"]
+    # a platform material: the embed's canonical platform URL, titled by the iframe's title attribute
+    assert video["kind"] == "embed" and video["url"] == "https://www.youtube.com/watch?v=Xk3vQ9pLm2A"
+    assert video["title"] == "Työnhaku Suomessa" and video["page_signals"]["title_evidence"] == "embed title"
 
     urls = {r.url: r for r in requests}
     # Document files linked from the content are fetched with their link text …

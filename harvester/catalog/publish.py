@@ -39,7 +39,16 @@ def material_row(item: dict) -> dict:
 
 
 def _same_file_elsewhere(db: sqlite_utils.Database, item: dict, source_id: str) -> str | None:
-    """The id of an active material from another source with byte-identical content (files only)."""
+    """The id of an active material from another source with byte-identical content (files), or the
+    same platform material (one Issuu publication linked from two sites), which belongs to a project's
+    own site rather than to a programme hub that links it too."""
+    if item.get("kind") == "embed":
+        row = db.execute(
+            "select id, project_id from materials where id = ? and kind = 'embed' and status = 'active'"
+            " and source_id != ?",
+            [item["id"], source_id],
+        ).fetchone()
+        return row[0] if row and (row[1] or not item.get("project_id")) else None
     if item.get("kind") != "file" or not item.get("content_hash"):
         return None
     row = db.execute(
@@ -48,6 +57,23 @@ def _same_file_elsewhere(db: sqlite_utils.Database, item: dict, source_id: str) 
         [item["content_hash"], source_id, item["id"]],
     ).fetchone()
     return row[0] if row else None
+
+
+def _first_seen(db: sqlite_utils.Database, location: dict) -> str | None:
+    row = db.execute(
+        "select first_seen from material_locations where material_id = ? and url = ?",
+        [location["material_id"], location["url"]],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _locations(item: dict) -> list[str]:
+    """Where a material was found; a platform material also at the page that links it, so that one
+    linked from two sites shows both."""
+    found = list(item.get("locations") or [item["url"]])
+    if item.get("kind") == "embed" and item.get("referrer") and item["referrer"] not in found:
+        found.append(item["referrer"])
+    return found
 
 
 def _mark_in_repository(db: sqlite_utils.Database, records: list[dict], complete: bool) -> None:
@@ -196,7 +222,7 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             # The same file is already catalogued from another site: one material, one more location.
             counts["elsewhere"] += 1
             db.execute("update materials set last_seen = ? where id = ?", [now, elsewhere])
-            for url in item.get("locations") or [item["url"]]:
+            for url in _locations(item):
                 locations.append(
                     {"material_id": elsewhere, "url": url, "source_id": source_id, "last_seen": now}
                 )
@@ -224,7 +250,7 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             counts["new"] += 1
         row.update(last_seen=now, status="active", last_run_id=run_id, missed_harvests=0)
         rows.append(row)
-        for url in item.get("locations") or [item["url"]]:
+        for url in _locations(item):
             locations.append(
                 {"material_id": item["id"], "url": url, "source_id": source_id, "last_seen": now}
             )
@@ -254,7 +280,8 @@ def _store_source(db, run_id, result: dict, gone_after: int, shrink_threshold: f
             ).fetchall()
         }
         for loc in locations:
-            loc["first_seen"] = known.get((loc["material_id"], loc["url"]), now)
+            # a location another source found first (a platform material on two sites) keeps its date
+            loc["first_seen"] = known.get((loc["material_id"], loc["url"])) or _first_seen(db, loc) or now
         db["material_locations"].upsert_all(locations, pk=("material_id", "url"))
     if run_id is not None:
         errors = report.get("errors") or []

@@ -33,6 +33,7 @@ from harvester.export.aoe_schema import (
     licence_codes,
     problems,
 )
+from harvester.extract.platforms import match as platform_match
 from harvester.tagging.vocabulary import load
 from harvester.works import Groups
 
@@ -215,6 +216,8 @@ def record(work: list[dict], project: dict | None) -> dict:
             "phases": phases,
             "audiences": audiences,
             "inAoe": next((row["in_aoe"] for row in work if row.get("in_aoe")), None),
+            # a platform material is a link material in AOE: its link is the platform URL (Issuu, YouTube …)
+            "platforms": sorted({found.platform.id for row in work if (found := platform_match(row["url"]))}),
         },
     }
     issues = problems(result)

@@ -5,7 +5,9 @@ knows nothing of Scrapy or the catalogue. The page's own text comes from main_co
 (trafilatura); the page's content wrapper (main, article, the CMS's content div) is where
 embeds, images and content links are looked for, and the text when the extractor finds none.
 Links are gathered from the whole page except site chrome, because platforms such as Liferay
-put attachments in a block beside the article.
+put attachments in a block beside the article. Links and embeds to platforms (Issuu, YouTube, Drive …,
+harvester/registry/platforms.yml) become platform references, described from this page; a malformed
+link is left out, never an error for the page.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from lxml import html as lxml_html
 
 from .licence import licence_code
 from .main_content import main_content
+from .platform_links import PlatformRef, page_refs
+from .platforms import platform_of_host
 from .text import clean, lines_of
 
 MAIN_CANDIDATES = (
@@ -47,7 +51,9 @@ MAP_EMBED = re.compile(
     re.I,
 )
 APP_STORE = re.compile(r"^https?://(play\.google\.com/store/apps|apps\.apple\.com/)", re.I)
-EMBED_HOSTS = re.compile(r"(^|\.)(youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com)$", re.I)
+# Platform embeds that make the embedding page an interactive one by their default type.
+INTERACTIVE_TYPES = {"service-map": "map", "game-or-app": "game-or-app"}
+HOST_NAME = re.compile(r"[\w.:-]+")
 POST_CLASSES = re.compile(
     r"\b(type-post|single-post|blog-entry|news-item|node--type-(article|news|blog)|"
     r"page-node-type-(article|news|blog))\b"
@@ -83,7 +89,7 @@ class HtmlPage:
     text: str = ""
     headings: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
-    embeds: list[str] = field(default_factory=list)
+    platforms: list[PlatformRef] = field(default_factory=list)  # platform materials linked or embedded
     published: str | None = None
     license: str | None = None  # AOE licence code of a Creative Commons statement on the page
     images: list[str] = field(default_factory=list)  # alt texts and file names of the content's images
@@ -92,6 +98,11 @@ class HtmlPage:
     link_density: float = 0.0
     interactive: str | None = None  # "map" or "game-or-app": an embedded iframe, canvas or object, no video
     app_links: bool = False  # links to the page's app in an app store
+
+    @property
+    def embeds(self) -> list[str]:
+        """The platform iframes' URLs as written on the page."""
+        return [ref.url for ref in self.platforms if ref.form == "embed"]
 
 
 def primary_language(tag: str | None) -> str | None:
@@ -111,6 +122,30 @@ def _table_rows(table) -> list[list[str]]:
     return [
         [clean(cell.text_content()) for cell in _xpath("./th|./td")(row)] for row in _xpath(".//tr")(table)
     ]
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """href resolved against base, or None where it is empty or malformed (an unparseable host or
+    port: 'http://[x]/', 'http://exa mple.com', 'https://:80/'), so one bad link spoils nothing else."""
+    href = (href or "").strip()
+    if not href:
+        return None
+    try:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and not HOST_NAME.fullmatch(parts.hostname or ""):
+        return None
+    return url
+
+
+def _interactive_frame(src: str) -> bool:
+    """An iframe that can make its page a game, app or map page: not a platform's player or reader,
+    except a platform of maps or apps (ThingLink)."""
+    platform = platform_of_host(src)
+    return platform is None or platform.type in INTERACTIVE_TYPES
 
 
 def _main_element(tree):
@@ -170,11 +205,12 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     )(tree)
     page.description = clean(description[0]) if description else None
     canonical = _xpath("//link[@rel='canonical']/@href")(tree)
-    page.canonical = urljoin(url, canonical[0].strip()) if canonical and canonical[0].strip() else None
+    page.canonical = absolute(url, canonical[0]) if canonical else None
     for alt in _xpath("//link[@rel='alternate'][@hreflang]")(tree):
         lang = primary_language(alt.get("hreflang"))
-        if lang and alt.get("href"):
-            page.hreflang[lang] = urljoin(url, alt.get("href").strip())
+        href = absolute(url, alt.get("href"))
+        if lang and href:
+            page.hreflang[lang] = href
 
     main = _main_element(tree)
     if not _in_chrome(main) and main.tag != "body":
@@ -216,21 +252,29 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
         href = a.get("href").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
             continue
+        target = absolute(url, href)
+        if target is None:
+            continue
         text = clean(a.text_content()) or clean(a.get("title"))
         # Inside the main content everything counts (an attachments <aside> in an article is content).
         inside_main = main.tag != "body" and any(ancestor is main for ancestor in a.iterancestors())
-        page.links.append(Link(urljoin(url, href), text, in_content=inside_main or not _in_chrome(a)))
+        page.links.append(Link(target, text, in_content=inside_main or not _in_chrome(a)))
     for image in _xpath(".//img")(main):  # the Selkotunnus logo marks plain-language pages
         described = clean(" ".join(filter(None, (image.get("alt"), image.get("title"), image.get("src")))))
         if described:
             page.images.append(described)
-    for frame in _xpath(".//iframe[@src]")(main):
-        src = urljoin(url, frame.get("src").strip())
-        if EMBED_HOSTS.search(urlsplit(src).hostname or ""):
-            page.embeds.append(src)
+    # Platform links and embeds: in the content, or anywhere but the site's chrome (share buttons
+    # and social profiles sit in headers and footers).
+    in_main = main.tag != "body"
+    page.platforms = [
+        ref
+        for ref in page_refs(tree, url, page.declared_language, page.title)
+        if (in_main and any(a is main for a in ref.element.iterancestors())) or not _in_chrome(ref.element)
+    ]
     # Chrome left out: a map to the office in a footer is no material.
-    frames = [urljoin(url, src.strip()) for src in _xpath(".//iframe/@src")(content)]
-    others = [src for src in frames if not EMBED_HOSTS.search(urlsplit(src).hostname or "")]
+    frames = [src for src in (absolute(url, s) for s in _xpath(".//iframe/@src")(content)) if src]
+    # A platform's player is no game, except where the platform holds maps or apps (ThingLink).
+    others = [src for src in frames if _interactive_frame(src)]
     if any(MAP_EMBED.search(src) for src in others):
         page.interactive = "map"
     elif others or _xpath(".//canvas | .//object | .//embed")(content):

@@ -38,6 +38,8 @@ class Source:
     materials_selector: str | None = None
     sitemaps: tuple[str, ...] = ()  # XML sitemaps to read besides following links
     spider: str = "site"  # site | eura (register pages → projects) | oaipmh (an OAI-PMH repository)
+    # Fetch one oEmbed URL per platform material (Issuu, YouTube …) for its title: off by default.
+    platform_metadata: bool = False
 
     @property
     def hosts(self) -> set[str]:
@@ -128,6 +130,7 @@ def load_sources(path: Path = SOURCES_FILE, project_ids: set[str] | None = None)
                 materials_selector=selector,
                 sitemaps=tuple(entry.get("sitemaps") or ()),
                 spider=entry.get("spider", "site"),
+                platform_metadata=entry.get("platform_metadata", False),
             )
         )
     return sources

@@ -13,6 +13,7 @@ from harvester.clock import utcnow as now
 from harvester.extract.html import HtmlPage, extract_html
 from harvester.extract.office import extract_office
 from harvester.extract.pdf import extract_pdf
+from harvester.extract.platform_links import PlatformRef
 from harvester.items import Material
 from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize
@@ -82,8 +83,8 @@ def _common(url: str, context: Context) -> dict:
 def page_materials(
     text: str, url: str, body_size: int, content_type: str, context: Context
 ) -> tuple[list[Material], HtmlPage]:
-    """The page itself and the videos it embeds. Raises ValueError or lxml's ParserError on a page
-    that cannot be read."""
+    """The page itself and the platform materials it links or embeds. Raises ValueError or lxml's
+    ParserError on a page that cannot be read."""
     page = extract_html(text, url)
     canonical = canonicalize(url)
     declared = canonicalize(page.canonical) if page.canonical else canonical
@@ -121,22 +122,68 @@ def page_materials(
             },
         )
     ]
-    for embed in page.embeds:
-        items.append(
-            Material(
-                **_common(embed, Context(context.source_id, context.project_id, referrer=url)),
-                kind="embed",
-                format="video",
-                page_signals={"hint": None},
-                title=page.title,
-                description=page.description,
-                text=page.text[:2000],
-                headings=page.headings,
-                declared_language=page.declared_language,
-                hreflang={},
-            )
-        )
+    for ref in best_refs(page.platforms):
+        items.append(platform_material(ref, page, url, context))
     return items, page
+
+
+# How strongly each kind of evidence names a platform material: the same material linked twice on a
+# page is described by its strongest reference.
+TITLE_EVIDENCE = (
+    "embed title", "link text", "text beside the link", "figure caption", "heading", "page title",
+)  # fmt: skip
+MAX_PLATFORM_TEXT = 2000
+PAGE_OPENING = 400
+MIN_SECTION_WORDS = 12
+
+
+def best_refs(refs: list[PlatformRef]) -> list[PlatformRef]:
+    """One reference per platform material of a page (its best title evidence), in page order."""
+    best: dict[str, PlatformRef] = {}
+    for ref in refs:
+        kept = best.get(ref.match.canonical)
+        rank = TITLE_EVIDENCE.index
+        if kept is None or rank(ref.title_evidence) < rank(kept.title_evidence):
+            best[ref.match.canonical] = ref
+    return list(best.values())
+
+
+def platform_material(ref: PlatformRef, page: HtmlPage, page_url: str, context: Context) -> Material:
+    """A material that lives on a platform, described from the page that links or embeds it; the
+    platform itself is never requested."""
+    platform = ref.match.platform
+    link_texts = [ref.element.text_content().strip()] if ref.form == "link" else []
+    item = Material(
+        **_common(ref.match.canonical, Context(context.source_id, context.project_id, referrer=page_url)),
+        kind="embed",
+        format=platform.format,
+        canonical_url=ref.match.canonical,
+        title=ref.title or page.title or platform.name,
+        description=None,
+        # its section of the page first, then the page's opening: what the page says of it
+        # what its section of the page says of it; the page's opening where the section says little
+        text=(
+            ref.context
+            if len(ref.context.split()) >= MIN_SECTION_WORDS
+            else f"{ref.context}\n{page.text[:PAGE_OPENING]}".strip()
+        )[:MAX_PLATFORM_TEXT],
+        headings=[ref.section_heading] if ref.section_heading else [],
+        declared_language=ref.language,
+        hreflang={},
+        page_signals={
+            "hint": None,
+            "platform": platform.id,
+            "platform_type": platform.type,
+            "type_from_text": platform.type_from_text,
+            "form": ref.form,
+            "title_evidence": ref.title_evidence,
+            "language_evidence": ref.language_evidence,
+            "catalogued_from": page_url,
+            "platform_group": ref.group,
+        },
+    )
+    item["link_texts"] = [t for t in link_texts if t]
+    return item
 
 
 def page_hash(page: HtmlPage) -> str:

@@ -2,13 +2,16 @@
 
 It follows pages inside the source's scope, fetches document files that in-scope pages
 link from their content (even when the file sits outside the scope prefix on the same
-host), records video embeds without fetching the video host, and records every failed
-request by URL. Whether a page is a material is decided later in the pipelines.
+host), records the platform materials pages link or embed (videos, Issuu publications, Drive files
+…) without fetching the platform, and records every failed request by URL. Only a source with
+`platform_metadata: true` asks a platform for one documented oEmbed URL per material. Whether a
+page is a material is decided later in the pipelines.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -23,13 +26,15 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
+from harvester.extract.platforms import registry
 from harvester.registry import Source
 from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
+from harvester.spiders.oembed import OembedMixin
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
 
 
-class SiteSpider(scrapy.Spider):
+class SiteSpider(OembedMixin, scrapy.Spider):
     name = "site"
 
     def __init__(
@@ -54,6 +59,7 @@ class SiteSpider(scrapy.Spider):
         self.listed: set[str] = set()  # canonical URLs linked from the source's materials list (hint)
         self.material_patterns = [re.compile(p) for p in source.material_patterns]
         self.exclude_patterns = [re.compile(p) for p in source.exclude_patterns]
+        self.oembed_setup()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -61,6 +67,18 @@ class SiteSpider(scrapy.Spider):
         spider.wayback = crawler.settings.get("AINEISTOPANKKI_WAYBACK_URL") or DEFAULT_WAYBACK
         if spider.source.wayback:
             spider.allowed_hosts = spider.allowed_hosts | {urlsplit(spider.wayback).netloc.lower()}
+        if spider.source.platform_metadata:
+            # The oEmbed endpoints and nothing else of the platforms: their material URLs stay unrequested.
+            spider.oembed_endpoint = (
+                crawler.settings.get("AINEISTOPANKKI_OEMBED_URL")
+                or os.environ.get("AINEISTOPANKKI_OEMBED_URL")
+            ) or None
+            endpoints = (
+                [spider.oembed_endpoint]
+                if spider.oembed_endpoint
+                else [p.oembed for p in registry().platforms if p.oembed]
+            )
+            spider.allowed_hosts = spider.allowed_hosts | {urlsplit(e).netloc.lower() for e in endpoints}
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -179,6 +197,9 @@ class SiteSpider(scrapy.Spider):
         for item in items:
             if item["kind"] == "embed":
                 item["page_signals"]["hint"] = self.hint(item["url"])
+                if self.source.platform_metadata:
+                    yield from self.with_metadata(item)
+                    continue
             yield item
         yield from self.follow(url, page.links, page.license)
 

@@ -28,6 +28,9 @@ PRACTICE_TYPES = {"model"}
 PRACTITIONERS = ("guidance-professionals", "teachers", "organisations", "employers")
 MIN_PRACTITIONER_SCORE = 1.0
 EMBEDDED_TYPE = {"map": "service-map", "game-or-app": "game-or-app"}
+# A platform material's language named beside its link (hreflang, "somaliksi", "(arabia)") is a
+# declaration: its title, often in the page's language, does not overrule it.
+LABELLED_LANGUAGE = {"hreflang", "link text", "label beside the link"}
 
 
 def structural_type(signals: dict) -> tuple[str, dict] | None:
@@ -38,6 +41,33 @@ def structural_type(signals: dict) -> tuple[str, dict] | None:
     if signals.get("app_links"):
         return "game-or-app", {"method": "structure", "matched": ["app store links"], "score": 3}
     return None
+
+
+def platform_type(item: dict, fields: dict) -> tuple[str, dict]:
+    """A platform material's type: the platform's default (harvester/registry/platforms.yml), or what
+    its title, link text or URL names where the platform holds many kinds; never the linking page's
+    words, which describe the page."""
+    signals = item.get("page_signals") or {}
+    default = signals.get("platform_type") or "video"
+    if signals.get("type_from_text"):
+        kind, evidence = pick_type({k: fields[k] for k in ("title", "link_text", "url")}, default)
+        if kind == "info-page":  # "neuvonta", "tietoa" name no kind of platform material
+            kind, evidence = default, {"method": "default"}
+    else:
+        kind, evidence = default, {"method": "platform", "matched": [item["url"]], "score": 1}
+    if evidence["method"] == "default":
+        evidence = {"method": "platform", "matched": [signals.get("platform") or item["url"]], "score": 1}
+    return kind, evidence
+
+
+def catalogued_from(page: str) -> dict:
+    """The evidence of a platform material's provenance, in Finnish, Swedish and English."""
+    return {
+        "method": "platform",
+        "matched": [page],
+        "note": f"Luetteloitu sivulta {page}, ei haettu · Katalogiserad från sidan {page}, inte hämtad"
+        f" · catalogued from the page {page}, not fetched",
+    }
 
 
 def tag(item: dict, project: dict | None = None) -> dict:
@@ -53,7 +83,10 @@ def tag(item: dict, project: dict | None = None) -> dict:
     }
     evidence: dict = {}
 
-    if item.get("kind") == "embed":
+    signals = item.get("page_signals") or {}
+    if item.get("kind") == "embed" and signals.get("language_evidence") in LABELLED_LANGUAGE:
+        result = identify("", item.get("declared_language"), "")
+    elif item.get("kind") == "embed":
         result = identify("", item.get("declared_language"), item.get("title") or "")
     else:
         result = identify(
@@ -79,7 +112,9 @@ def tag(item: dict, project: dict | None = None) -> dict:
         evidence["plain_language"] = plain_evidence
 
     if item.get("kind") == "embed":
-        item["type"], type_evidence = "video", {"method": "embed", "matched": [item["url"]], "score": 1}
+        item["type"], type_evidence = platform_type(item, fields)
+        if signals.get("catalogued_from"):
+            evidence["catalogued"] = catalogued_from(signals["catalogued_from"])
     else:
         default = FORMAT_TYPE.get(item.get("format") or "") or DEFAULT_TYPE.get(item.get("kind"), "guide")
         item["type"], type_evidence = pick_type(fields, default)

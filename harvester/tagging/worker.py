@@ -33,6 +33,8 @@ TAG_INPUTS = (
     "text",
     "declared_language",
     "images",
+    "format",
+    "page_signals",
 )
 
 
