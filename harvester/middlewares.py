@@ -1,6 +1,7 @@
 """Scrapy plumbing: keep every request on its source's hosts, count real network traffic, bound
 what a page may weigh, report every failure while reading a response, keep going when the HTTP
-cache cannot be written, and log routine item drops quietly."""
+cache cannot be written, give every request waiting for robots.txt its rules, and log routine item
+drops quietly."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.extensions.httpcache import FilesystemCacheStorage
 from scrapy.logformatter import LogFormatter
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 from twisted.internet.threads import deferToThread
 
 from harvester.netguard import is_ip_literal, non_public_address
@@ -230,3 +235,23 @@ class GuardedCacheStorage(FilesystemCacheStorage):
             if hasattr(spider, "record_error"):
                 spider.record_error(self.cachedir, message)
         stats.inc_value("aineistopankki/cache_failed")
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every request that waits for a host's robots.txt given
+    the parser. Scrapy 2.13+ awaits the one shared Deferred through asFuture(), which hands the
+    parser to the first waiter and None (= no rules) to the others, so requests queued before
+    robots.txt arrived went out unchecked. Each waiter here gets a Deferred of its own."""
+
+    async def robot_parser(self, request):
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        waiter = Deferred()
+
+        def relay(result):
+            waiter.callback(result)
+            return result  # the next waiter's relay gets it too
+
+        pending.addBoth(relay)
+        return await maybe_deferred_to_future(waiter)

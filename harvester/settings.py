@@ -52,6 +52,9 @@ HTTPERROR_ALLOWED_CODES: list[int] = []
 
 DOWNLOADER_MIDDLEWARES = {
     "harvester.middlewares.HostAllowListMiddleware": 50,
+    # Scrapy's own at its place (100), fixed so that requests queued before robots.txt arrived obey it
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "harvester.middlewares.SharedRobotsTxtMiddleware": 100,
     # above the HTTP cache (900): a page is cut before it is cached, and the cut is reported again
     # when the cached page is read
     "harvester.middlewares.PageSizeMiddleware": 960,
