@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/politeness.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/hostile.py
 
 # A catalogue of 100,000 synthetic materials and Datasette's latency on it (several minutes, ~1 GB of disk).
 bench-scale: install

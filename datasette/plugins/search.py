@@ -18,13 +18,12 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from datasette import hookimpl
-from harvester.catalog import queries, search_index
+from harvester.catalog import queries
 from harvester.catalog import search as catalogue_search
 from harvester.catalog.search_index import WORD, forms
 from harvester.tagging.vocabulary import entries, ids, label_map
 from harvester.web import catalogue, catalogue_name
 
-search_index.LOW_MEMORY = True  # a server lemmatises only query words: the frugal dictionaries
 PAGE_SIZE = 20
 MAX_SIZE = 100
 MAX_PAGE = 500

@@ -26,9 +26,10 @@ TERMS_INDEX = "material_terms_fts"
 TERMS_VOCABULARY = "material_terms_vocab"  # fts5vocab over the index: which forms exist (typo repair)
 LEMMA_LANGUAGES = ("fi", "sv", "en")
 # simplemma's Finnish dictionary as a Python dict takes ~450 MB and seconds to load; its frugal backend
-# ~60 MB but ~10x slower on an unknown word. Publishing lemmatises a whole harvest's vocabulary (the
-# fast one); a web server lemmatises a few query words (the frugal one: datasette/plugins/search.py).
-LOW_MEMORY = False
+# ~60 MB but ~10x slower on an unknown word (~1,000 words a second in three languages). Both the harvest
+# (which publishes) and the web server use the frugal one: a harvest stays under its 500 MB bound
+# (issue 15), and a re-harvest lemmatises only the materials whose text changed.
+LOW_MEMORY = True
 FORMS_VERSION = "1"  # part of each row's key: a change of the lemmatiser or of forms() refills every row
 BATCH = 500
 WORD = re.compile(r"[^\W_]+")
