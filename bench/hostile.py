@@ -20,20 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from faultweb import HostileWeb, MaterialsWeb  # noqa: E402
+from faultweb import MEASURED, HostileWeb, MaterialsWeb  # noqa: E402
 from helpers import served_datasette  # noqa: E402
 
 SEARCHES = ("/haku?q=opas", "/haku?q=kotoutuminen", "/haku.json?q=tervetuloa&size=20", "/haku?q=ohje")
-
-MEASURED = """
-import resource, sys
-from harvester.cli import main
-code = main(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-print(f"PEAK_RSS_MB {peak} {worker}", file=sys.stderr)
-sys.exit(code)
-"""
 
 
 def search_times(base: str, rounds: int) -> list[float]:

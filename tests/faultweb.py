@@ -20,6 +20,18 @@ WORDS = (
 ) * 12
 
 
+# Runs the CLI and prints its peak resident memory (the crawler, and the tagging worker it started).
+MEASURED = """
+import resource, sys
+from harvester.cli import main
+code = main(sys.argv[1:])
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+print(f"PEAK_RSS_MB {peak} {worker}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
 def page(title: str, body: str, lang: str = "fi", charset: str | None = "utf-8") -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
     return (

@@ -15,21 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from faultweb import CONTROL, HostileWeb, MaterialsWeb
+from faultweb import CONTROL, MEASURED, HostileWeb, MaterialsWeb
 from helpers import REPO, run_cli
 
 pytestmark = pytest.mark.e2e
 
-# Runs the CLI and prints its peak resident memory (the crawler, and the tagging worker it started).
-MEASURED = """
-import resource, sys
-from harvester.cli import main
-code = main(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-print(f"PEAK_RSS_MB {peak} {worker}", file=sys.stderr)
-sys.exit(code)
-"""
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
