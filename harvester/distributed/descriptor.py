@@ -61,6 +61,7 @@ def describe(token: str, run_id: int, args, cache_dir: str, units: list[dict], l
         "log_level": args.log_level,
         "cache_dir": cache_dir,
         "units": len(units),
+        "workers": getattr(args, "workers", 1),  # started with the run; more may join
         "lease": lease,
     }
 

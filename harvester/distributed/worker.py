@@ -161,11 +161,17 @@ class UnitCrawls:
             self.finish()
             return
         self.frontier.reap()
-        while not why and len(self.active) < self.slots:
+        while not why and len(self.active) < self.share():
             unit_id = self.frontier.claim(self.name, self.lease)
             if unit_id is None:
                 break
             self.start_unit(unit_id)
+
+    def share(self) -> int:
+        """Units this worker may hold at once: its slots, but no more than its part of the run, so
+        that workers started together split the units instead of the first one taking them all."""
+        workers = max(1, self.descriptor.get("workers", 1), len(self.frontier.live_workers(2 * self.lease)))
+        return min(self.slots, -(-self.descriptor["units"] // workers))
 
     def heartbeat(self) -> None:
         self.frontier.seen(self.name, self.lease, {"pid": os.getpid(), "units": sorted(self.active)})
