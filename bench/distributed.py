@@ -242,7 +242,8 @@ def main() -> None:
                 found = catalogue(db)
                 reference = reference or found
                 same = same and found == reference
-                print(f"  round {number + 1} {setup:>6}: {wall:6.2f} s, {web.requests() / wall:6.1f} pages/s,",
+                rate = web.requests() / wall
+                print(f"  round {number + 1} {setup:>6}: {wall:6.2f} s, {rate:6.1f} pages/s,",
                       f"{len(found[0])} materials at {len(found[1])} addresses,",
                       f"{'same' if found == reference else 'DIFFERENT'} catalogue,",
                       f"violations {web.violations(DELAY)} ({web.crowded()} hosts crowded,"
@@ -259,7 +260,8 @@ def main() -> None:
               f" {web.requests()} requests (the killed worker's hosts crawled again),"
               f" violations {web.violations(DELAY)}", flush=True)  # fmt: skip
     rate = {setup: pages[setup] / statistics.median(times) for setup, times in walls.items()}
-    print(f"{HOSTS} hosts x {PAGES} pages + {PDFS} PDFs, delay {DELAY} s, {SLOTS} slots a worker, {rounds} rounds;"
+    print(f"{HOSTS} hosts x {PAGES} pages + {PDFS} PDFs, delay {DELAY} s, {SLOTS} slots a worker,"
+          f" {rounds} rounds;"
           f" load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")  # fmt: skip
     for setup in ("single", "1", "2", "4"):
         label = "single process" if setup == "single" else f"{setup} worker(s)"
