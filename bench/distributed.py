@@ -115,7 +115,7 @@ class CountingWeb(SyntheticWeb):
                     self.send_header("Content-Length", str(len(body)))
                     if status in (200, 304):
                         self.send_header("ETag", etag)
-                        self.send_header("Cache-Control", "no-cache")  # always revalidated
+                        self.send_header("Last-Modified", "Mon, 02 Mar 2020 10:00:00 GMT")
                     self.end_headers()
                     self.wfile.write(body)
                     with web._lock:
@@ -192,7 +192,10 @@ def worker_pids(url: str) -> list[int]:
     current = client.get("aineistopankki:run")
     if not current:
         return []
-    workers = client.hgetall(f"aineistopankki:{json.loads(current)['token']}:workers")
+    token = json.loads(current)["token"]
+    if client.exists(f"aineistopankki:{token}:stop"):  # a finished run: its workers are gone
+        return []
+    workers = client.hgetall(f"aineistopankki:{token}:workers")
     return sorted(json.loads(text)["pid"] for text in workers.values())
 
 

@@ -30,9 +30,10 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
-# KEYS: results, processing, lease; ARGV: unit, results JSON -> 1 when these results were kept
+# KEYS: results, processing, lease, owners; ARGV: unit, results JSON, worker -> 1 when kept
 ACK = """
 local kept = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
+if kept == 1 then redis.call('HSET', KEYS[4], ARGV[1], ARGV[3]) end
 redis.call('LREM', KEYS[2], 0, ARGV[1])
 redis.call('DEL', KEYS[3])
 return kept
@@ -87,10 +88,13 @@ class Frontier:
         self.results = f"{base}:results"
         self.stop_key = f"{base}:stop"
         self.workers_key = f"{base}:workers"
+        self.owners = f"{base}:owners"  # unit -> the worker whose results were kept
 
     def create(self, units: list[dict]) -> None:
         with self.client.pipeline() as pipe:
-            pipe.delete(self.units_key, self.pending, self.processing, self.results, self.stop_key)
+            pipe.delete(
+                self.units_key, self.pending, self.processing, self.results, self.stop_key, self.owners
+            )
             for unit in units:
                 pipe.hset(self.units_key, unit["id"], json.dumps(unit, ensure_ascii=False))
             pipe.rpush(self.pending, *[u["id"] for u in units])
@@ -110,10 +114,13 @@ class Frontier:
     def renew(self, unit_id: str, worker: str, lease: float) -> bool:
         return bool(self.client.eval(RENEW, 1, self.lease_prefix + unit_id, worker, int(lease * 1000)))
 
-    def ack(self, unit_id: str, results: list[dict]) -> bool:
+    def ack(self, unit_id: str, results: list[dict], worker: str) -> bool:
         payload = json.dumps(results, ensure_ascii=False, default=str)
-        keys = (self.results, self.processing, self.lease_prefix + unit_id)
-        return bool(self.client.eval(ACK, 3, *keys, unit_id, payload))
+        keys = (self.results, self.processing, self.lease_prefix + unit_id, self.owners)
+        return bool(self.client.eval(ACK, 4, *keys, unit_id, payload, worker))
+
+    def owners_of(self) -> dict[str, str]:
+        return self.client.hgetall(self.owners)
 
     def release(self, unit_id: str, worker: str) -> bool:
         keys = (self.pending, self.processing, self.lease_prefix + unit_id)
@@ -155,6 +162,7 @@ class Frontier:
     def expire(self, seconds: int) -> None:
         """Keys kept a while after the run (to read what happened), then dropped by Redis."""
         keys = [self.units_key, self.pending, self.processing, self.results, self.stop_key, self.workers_key]
+        keys.append(self.owners)
         with self.client.pipeline() as pipe:
             for key in keys:
                 pipe.expire(key, seconds)

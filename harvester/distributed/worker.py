@@ -241,7 +241,7 @@ class UnitCrawls:
             error = {"url": "", "error": "the crawl did not finish", "referrer": None}
             report = {"status": "interrupted" if self.closing_all else "failed", "errors": [error]}
             results.append({"source_id": source_id, "items": [], "report": report})
-        self.frontier.ack(unit_id, results)
+        self.frontier.ack(unit_id, results, self.name)
         self.poll()
 
     def finish(self) -> None:
