@@ -212,3 +212,28 @@ def test_an_unreachable_redis_is_a_clear_error(sources, tmp_path):
     assert done.returncode == 2
     assert f"cannot reach Redis at {url}" in done.stderr
     assert not (tmp_path / "catalog.db").exists() or catalogue(tmp_path / "catalog.db") == ([], [])
+
+
+def test_the_worker_unit_runs_a_worker(tmp_path):
+    """deploy/aineistopankki-worker@.service: its command line is the worker's, and an unreachable
+    Redis exits 75 (restarted by systemd), not 2 (files or code not the run's: not restarted)."""
+    from tests.redisserver import free_port
+
+    unit = (REPO / "deploy" / "aineistopankki-worker@.service").read_text(encoding="utf-8")
+    assert "RestartPreventExitStatus=2" in unit
+    line = next(x for x in unit.splitlines() if x.startswith("ExecStart="))
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    arguments = line.removeprefix("ExecStart=").split()[1:]
+    arguments = [
+        a.replace("${AINEISTOPANKKI_REDIS}", url)
+        .replace("%H-%i", "test-1")
+        .replace("/opt/aineistopankki", str(REPO))
+        for a in arguments
+    ]
+    arguments = [str(tmp_path / "cache") if a.startswith("/srv/") else a for a in arguments]
+    assert arguments[0] == "worker"
+    done = subprocess.run(
+        [sys.executable, "-m", "harvester.cli", *arguments], cwd=REPO, capture_output=True, text=True
+    )
+    assert done.returncode == 75, done.stderr
+    assert f"cannot reach Redis at {url}" in done.stderr

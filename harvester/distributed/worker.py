@@ -19,7 +19,8 @@ from pathlib import Path
 from harvester.distributed.descriptor import Mismatch, check
 from harvester.distributed.frontier import COORDINATOR, CURRENT, Frontier, connect
 
-EXIT_CANNOT_RUN = 2
+EXIT_CANNOT_RUN = 2  # files or code not the run's: retrying will not help
+EXIT_NO_REDIS = 75  # EX_TEMPFAIL: Redis unreachable, worth trying again later (systemd restarts)
 
 
 def default_name() -> str:
@@ -47,7 +48,7 @@ def wait_for_run(client, token: str | None, wait: float | None) -> dict | None:
 
 def run_worker(args) -> int:
     """`aineistopankki worker`: exit 0 after taking part in one run (or finding none within
-    --wait), 2 when it cannot (no Redis there, files or code not the run's)."""
+    --wait), 2 when its files or code are not the run's, 75 when Redis cannot be reached."""
     import redis
 
     from harvester.curation import load_curation
@@ -59,7 +60,7 @@ def run_worker(args) -> int:
         descriptor = wait_for_run(client, args.run, args.wait)
     except redis.RedisError as exc:
         print(f"aineistopankki worker: cannot reach Redis at {args.redis}: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        return EXIT_NO_REDIS
     if descriptor is None:
         print(f"aineistopankki worker: no harvest to join on {args.redis}", file=sys.stderr)
         return 0
