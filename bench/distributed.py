@@ -32,9 +32,9 @@ sys.path.insert(0, str(REPO / "tests"))
 from synthweb import SyntheticWeb  # noqa: E402
 
 HOSTS = 16
-PAGES = 48  # per host
+PAGES = 200  # per host
 PDFS = 6  # per host
-DELAY = 0.1  # seconds between two requests to one host (the production default is 1 s)
+DELAY = 0.02  # seconds between two requests to one host (the production default is 1 s)
 SLOTS = 8  # units of hosts a worker crawls at once
 TAG_COLUMNS = "content_hash, title, type, languages, plain_language, phases, audiences, status"
 
@@ -63,6 +63,11 @@ class CountingWeb(SyntheticWeb):
 
     def requests(self) -> int:
         return sum(len(times) for times in self.arrivals.values())
+
+    def span(self) -> float:
+        """Seconds from the first request any server saw to the last."""
+        times = [t for arrivals in self.arrivals.values() for t in arrivals]
+        return max(times) - min(times)
 
     def crowded(self) -> int:
         """Hosts that had two requests in flight at once (two workers, or two slots, on one host)."""
@@ -120,6 +125,8 @@ class CountingWeb(SyntheticWeb):
                     self.wfile.write(body)
                     with web._lock:
                         web.bytes_sent += len(body)
+                except ConnectionError:  # a worker killed while its request was answered
+                    self.close_connection = True
                 finally:
                     with web._lock:
                         web.in_flight[host] -= 1
@@ -225,6 +232,7 @@ def main() -> None:
     load = os.getloadavg()
     sizes = [PAGES] * HOSTS
     walls: dict[str, list[float]] = {"single": [], "1": [], "2": [], "4": []}
+    spans: dict[str, list[float]] = {setup: [] for setup in walls}
     pages: dict[str, int] = {}
     violations, same, killed_same = 0, True, True
     with CountingWeb(sizes, PDFS) as web, tempfile.TemporaryDirectory() as tmp, redis_server() as url:
@@ -240,6 +248,7 @@ def main() -> None:
                 web.reset()
                 wall, _ = harvest(sources, db, DELAY, *extra)
                 walls[setup].append(wall)
+                spans[setup].append(web.span())
                 pages[setup] = web.requests()
                 violations += web.violations(DELAY)
                 found = catalogue(db)
@@ -273,6 +282,10 @@ def main() -> None:
         )
     print(f"  4 workers / 1 worker: {rate['4'] / rate['1']:.2f}x; 1 worker / single process: "
           f"{rate['1'] / rate['single']:.2f}x")  # fmt: skip
+    span = {setup: statistics.median(times) for setup, times in spans.items()}
+    print(f"  crawl span at the servers (first to last request, no process start or publish): single "
+          f"{span['single']:.1f} s, 1 worker {span['1']:.1f} s, 2 workers {span['2']:.1f} s "
+          f"({span['1'] / span['2']:.2f}x), 4 workers {span['4']:.1f} s ({span['1'] / span['4']:.2f}x)")  # fmt: skip
     print(
         f"distributed: workers=2 speedup={rate['2'] / rate['1']:.2f} violations={violations} "
         f"same_catalogue={'yes' if same else 'no'} killed_worker_same={'yes' if killed_same else 'no'}"

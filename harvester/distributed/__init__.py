@@ -42,6 +42,12 @@ def worker_options(p, repo_dir: Path) -> None:
     p.add_argument("--cache-dir", default=None, help="HTTP cache folder (default: the coordinator's)")
     p.add_argument("--name", default=None, help="this worker's name in the run (default HOST-PID)")
     p.add_argument("--slots", type=int, default=4, help="units of hosts crawled at once (default 4)")
+    p.add_argument(
+        "--tag-processes",
+        type=int,
+        default=0,
+        help="tagging processes beside the crawler (default 0: one process a worker; run one worker a core)",
+    )
     p.add_argument("--run", default=None, help="join only the run with this token")
     p.add_argument("--wait", type=float, default=None, help="seconds to wait for a run (default: for ever)")
 

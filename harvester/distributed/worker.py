@@ -82,12 +82,12 @@ def run_worker(args) -> int:
         flush=True,
     )
     frontier = Frontier(client, descriptor["token"])
-    settings = worker_settings(descriptor, projects, args.cache_dir)
+    settings = worker_settings(descriptor, projects, args.cache_dir, args.tag_processes)
     UnitCrawls(frontier, name, descriptor, sources, corrections, settings, args.slots).run()
     return 0
 
 
-def worker_settings(descriptor: dict, projects: list[dict], cache_dir: str | None):
+def worker_settings(descriptor: dict, projects: list[dict], cache_dir: str | None, tag_processes: int = 0):
     """The coordinator's Scrapy settings, rebuilt from the run's options; the HTTP cache where this
     machine keeps it (--cache-dir), else where the coordinator keeps its own."""
     from harvester.crawl import scrapy_settings
@@ -98,6 +98,9 @@ def worker_settings(descriptor: dict, projects: list[dict], cache_dir: str | Non
         "HTTPCACHE_DIR", str(Path(cache_dir or descriptor["cache_dir"]).resolve()), priority="cmdline"
     )
     settings.set("AINEISTOPANKKI_RUN_TIME_BUDGET", 0, priority="cmdline")  # the coordinator's to keep
+    # A worker is one process, one core: run as many as there are cores. Tagging in a process of
+    # its own (the single-process harvest's second core) would only make K workers contend for K cores.
+    settings.set("AINEISTOPANKKI_TAG_PROCESSES", tag_processes, priority="cmdline")
     return settings
 
 
