@@ -285,7 +285,8 @@ def main() -> None:
     span = {setup: statistics.median(times) for setup, times in spans.items()}
     print(f"  crawl span at the servers (first to last request, no process start or publish): single "
           f"{span['single']:.1f} s, 1 worker {span['1']:.1f} s, 2 workers {span['2']:.1f} s "
-          f"({span['1'] / span['2']:.2f}x), 4 workers {span['4']:.1f} s ({span['1'] / span['4']:.2f}x)")  # fmt: skip
+          f"({span['1'] / span['2']:.2f}x), 4 workers {span['4']:.1f} s "
+          f"({span['1'] / span['4']:.2f}x)")  # fmt: skip
     print(
         f"distributed: workers=2 speedup={rate['2'] / rate['1']:.2f} violations={violations} "
         f"same_catalogue={'yes' if same else 'no'} killed_worker_same={'yes' if killed_same else 'no'}"
