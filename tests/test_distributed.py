@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -162,8 +163,18 @@ def test_a_reharvest_with_workers_asks_if_pages_changed(web, sources, redis_url,
     db = tmp_path / "catalog.db"
     distributed = ("--redis", redis_url, "--workers", "2", "--slots", "2")
     harvest(sources, db, DELAY, *distributed)
+    # a mark only tag reuse keeps: stored tags are taken again when nothing they depend on changed
+    with sqlite3.connect(db) as connection:
+        marked, audiences_before = connection.execute(
+            "select id, audiences from materials order by id limit 1"
+        ).fetchone()
+        connection.execute("update materials set audiences = '[\"mark\"]' where id = ?", [marked])
     web.reset()
     harvest(sources, db, DELAY, *distributed, "--revalidate")
+    with sqlite3.connect(db) as connection:
+        kept = connection.execute("select audiences from materials where id = ?", [marked]).fetchone()[0]
+        connection.execute("update materials set audiences = ? where id = ?", [audiences_before, marked])
+    assert kept == '["mark"]'
     report = run_report(db)
     assert web.not_modified > len(SIZES) * 5
     assert {s: r[0] for s, r in report.items()} == {s: r[0] for s, r in reference["report"].items()}
@@ -237,3 +248,69 @@ def test_the_worker_unit_runs_a_worker(tmp_path):
     )
     assert done.returncode == 75, done.stderr
     assert f"cannot reach Redis at {url}" in done.stderr
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_units_back_at_once(
+    web, sources, redis_url, reference, tmp_path
+):
+    """The lease is a minute, yet the run ends soon after the stopped worker: its units went back to
+    the queue when it stopped, not when its lease ran out."""
+    db = tmp_path / "catalog.db"
+    web.reset()
+    extra = ("--no-cache", "--redis", redis_url, "--workers", "0", "--lease", "60")
+    coordinator = subprocess.Popen(
+        harvest_command(sources, db, DELAY, *extra), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    worker = [sys.executable, "-m", "harvester.cli", "worker", "--redis", redis_url, "--wait", "30"]
+    worker += ["--sources", str(sources), "--curation", str(CURATION), "--slots", "6"]
+    try:
+        first = subprocess.Popen([*worker, "--name", "first"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while web.requests() < reference["requests"] // 4:
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.02)
+        first.send_signal(signal.SIGTERM)
+        _, err = first.communicate(timeout=30)
+        assert first.returncode == 0, err
+        assert "back to the queue" in err
+        started = time.monotonic()
+        second = subprocess.run([*worker, "--name", "second"], cwd=REPO, capture_output=True, timeout=120)
+        assert second.returncode == 0
+        coordinator.communicate(timeout=60)
+        assert time.monotonic() - started < 45  # well within the 60 s lease
+    finally:
+        if coordinator.poll() is None:
+            coordinator.kill()
+            coordinator.communicate()
+    assert coordinator.returncode == 0
+    assert catalogue(db) == reference["catalogue"]
+    assert web.crowded() == 0
+
+
+def test_a_coordinator_stopped_with_sigterm_publishes_what_was_seen(
+    web, sources, redis_url, reference, tmp_path
+):
+    """As a single-process harvest does: the run is recorded as interrupted and retires nothing."""
+    db = tmp_path / "catalog.db"
+    web.reset()
+    coordinator = subprocess.Popen(
+        harvest_command(
+            sources, db, DELAY, "--no-cache", "--redis", redis_url, "--workers", "2", "--slots", "3"
+        ),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while web.requests() < reference["requests"] // 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    coordinator.send_signal(signal.SIGTERM)
+    out, err = coordinator.communicate(timeout=120)
+    assert coordinator.returncode == 3, err
+    assert "did not finish" in err
+    with sqlite3.connect(db) as connection:
+        status, message = connection.execute("select status, message from harvest_runs").fetchone()
+        gone = connection.execute("select count(*) from materials where status != 'active'").fetchone()[0]
+    assert status == "interrupted" and "SIGTERM" in message
+    assert gone == 0
