@@ -194,13 +194,20 @@ def test_a_killed_coordinator_leaves_the_catalogue_as_it_was(web, sources, redis
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while web.requests() < reference["requests"] // 3 and time.monotonic() < deadline:
+    while web.requests() < reference["requests"] // 3 or len(worker_pids(redis_url)) < 2:
+        assert time.monotonic() < deadline, "the harvest did not get going"
         time.sleep(0.02)
     pids = worker_pids(redis_url)
     coordinator.send_signal(signal.SIGKILL)
     coordinator.wait()
     assert catalogue(db) == before != reference["catalogue"]
-    deadline = time.monotonic() + 60  # the workers see the coordinator's heartbeat expire and stop
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60  # its heartbeat expires; the workers see it and stop
+    while client.exists("aineistopankki:coordinator"):
+        assert time.monotonic() < deadline, "the killed coordinator's heartbeat key lives on"
+        time.sleep(0.2)
     while any(Path(f"/proc/{pid}").exists() and not zombie(pid) for pid in pids):
         assert time.monotonic() < deadline, "workers of a killed coordinator went on"
         time.sleep(0.2)
@@ -314,3 +321,33 @@ def test_a_coordinator_stopped_with_sigterm_publishes_what_was_seen(
         gone = connection.execute("select count(*) from materials where status != 'active'").fetchone()[0]
     assert status == "interrupted" and "SIGTERM" in message
     assert gone == 0
+
+
+def test_one_run_at_a_time_on_a_redis_database(sources, redis_url, tmp_path):
+    first = subprocess.Popen(
+        harvest_command(sources, tmp_path / "a.db", DELAY, "--redis", redis_url, "--workers", "0"),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        import redis
+
+        client = redis.Redis.from_url(redis_url)
+        deadline = time.monotonic() + 30
+        while not client.exists("aineistopankki:coordinator"):
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        command = harvest_command(sources, tmp_path / "b.db", DELAY, "--redis", redis_url)
+        second = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert "another harvest coordinates a run on" in second.stderr
+        first.send_signal(signal.SIGTERM)  # no worker joined: nothing crawled, the run did not finish
+        _, err = first.communicate(timeout=60)
+        assert first.returncode == 3, err
+        assert not client.exists("aineistopankki:coordinator")  # the next run may start at once
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.communicate()

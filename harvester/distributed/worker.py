@@ -37,7 +37,9 @@ def wait_for_run(client, token: str | None, wait: float | None) -> dict | None:
         text = client.get(CURRENT)
         if text:
             descriptor = json.loads(text)
-            if token is None or descriptor["token"] == token:
+            # only a run whose coordinator is alive (a killed one's descriptor stays behind)
+            alive = client.get(COORDINATOR) == descriptor["token"]
+            if alive and (token is None or descriptor["token"] == token):
                 frontier = Frontier(client, descriptor["token"])
                 if not frontier.complete() and not frontier.stop_requested():
                     return descriptor
