@@ -32,7 +32,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from synthweb import SyntheticWeb  # noqa: E402
 
 HOSTS = 16
-PAGES = 200  # per host
+PAGES = 400  # per host: long enough that process starts and the publish weigh little
 PDFS = 6  # per host
 DELAY = 0.02  # seconds between two requests to one host (the production default is 1 s)
 SLOTS = 8  # units of hosts a worker crawls at once
