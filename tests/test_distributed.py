@@ -351,3 +351,22 @@ def test_one_run_at_a_time_on_a_redis_database(sources, redis_url, tmp_path):
         if first.poll() is None:
             first.kill()
             first.communicate()
+
+
+def test_the_run_time_budget_stops_every_worker(web, sources, redis_url, reference, tmp_path):
+    db = tmp_path / "catalog.db"
+    web.reset()
+    command = harvest_command(sources, db, DELAY, "--no-cache", "--redis", redis_url, "--workers", "2")
+    done = subprocess.run(
+        [*command, "--slots", "1", "--run-time-budget", "3"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "run time budget of 3 s reached" in done.stderr
+    assert web.requests() < reference["requests"]
+    with sqlite3.connect(db) as connection:
+        status, message = connection.execute("select status, message from harvest_runs").fetchone()
+    assert status == "interrupted" and "time budget of 3 s" in message
