@@ -10,7 +10,7 @@ DEMO_PORT ?= 8701
 AXE_CORE := 4.11.0
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install browser demo test harvest serve lint format pdfs bench bench-scale clean
+.PHONY: install browser redis demo test harvest serve lint format pdfs bench bench-scale clean
 
 install: $(STAMP)
 
@@ -40,7 +40,14 @@ $(AXE):
 		|| echo "Could not install npm: the accessibility tests will be skipped"; }
 	-npm install --silent --no-audit --no-fund --save-exact --prefix .cache/axe axe-core@$(AXE_CORE)
 
-test: install browser
+# The distributed harvest's tests start their own redis-server (Debian's) on a free loopback port.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+		echo "Installing Debian's redis-server for the distributed harvest tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+		|| echo "Could not install redis-server: the distributed harvest tests will be skipped"; }
+
+test: install browser redis
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -72,6 +79,7 @@ bench: install
 	$(BIN)/python bench/politeness.py
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/hostile.py
+	$(BIN)/python bench/distributed.py
 
 # A catalogue of 100,000 synthetic materials and Datasette's latency on it (several minutes, ~1 GB of disk).
 bench-scale: install

@@ -1,4 +1,4 @@
-"""Command line: `aineistopankki harvest | validate | check-links | export | inspect | serve | demo`.
+"""Command line: `aineistopankki harvest | worker | validate | check-links | export | inspect | serve | demo`.
 
 A thin wrapper: each command parses its options and calls the library (harvester.catalog,
 harvester.validate, harvester.linkcheck, harvester.export, harvester.inspect); policy and SQL live there.
@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from harvester import distributed
 from harvester.cli_catalogue import literal_origins, one_line_errors, open_for_writing, open_read_only
 from harvester.registry import RegistryError, load_projects, load_sources
 from harvester.tagging.vocabulary import ids as vocabulary_ids
@@ -62,6 +63,10 @@ def harvest(args) -> int:
         sources = [s for s in sources if s.id in args.source]
     try:
         with harvest_lock(args.db):
+            coordinator = distributed.coordinator_for(args)
+            if isinstance(coordinator, str):
+                print(f"aineistopankki harvest: cannot run: {coordinator}", file=sys.stderr)
+                return EXIT_CANNOT_RUN
             try:
                 db = open_catalog(args.db)
                 if getattr(args, "publish_saved", None):
@@ -79,7 +84,10 @@ def harvest(args) -> int:
                     flush=True,
                 )
                 settings = scrapy_settings(args, str(args.db), run_id, projects)
-                results, stopped = crawl(settings, db, run_id, sources, corrections)
+                if coordinator is not None:
+                    results, stopped = distributed.crawl(coordinator, args, db, run_id, sources)
+                else:
+                    results, stopped = crawl(settings, db, run_id, sources, corrections)
                 # SIGTERM or Ctrl-C during the crawl: the demo must not go on to serve
                 args.stopped = bool(stopped and stopped.startswith("stopped by"))
             count = len(results) if getattr(args, "publish_saved", None) else len(sources)
@@ -354,7 +362,12 @@ def main(argv: list[str] | None = None) -> int:
         "--delay", type=float, default=None, help="seconds between requests to one host (default 1)"
     )
     harvest_options(p)
+    distributed.harvest_options(p)
     p.set_defaults(func=harvest)
+
+    p = sub.add_parser("worker", help="crawl for a distributed harvest coordinated through Redis")
+    distributed.worker_options(p, REPO_DIR)
+    p.set_defaults(func=distributed.worker_command)
 
     p = sub.add_parser("validate", help="per-source counts and field coverage; exit 1 below the minimums")
     p.add_argument("--db", default="catalog.db")

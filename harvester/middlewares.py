@@ -105,7 +105,14 @@ class DelayFromResponseMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        middleware = cls(crawler)
+        # Scrapy frees the slot and may send the next request as soon as a response is in, before
+        # process_response runs; response_downloaded comes first, so the delay really counts from it.
+        crawler.signals.connect(middleware._downloaded, signal=signals.response_downloaded)
+        return middleware
+
+    def _downloaded(self, response, request, spider=None) -> None:
+        self._touch(request)
 
     def _touch(self, request) -> None:
         downloader = self.crawler.engine.downloader
