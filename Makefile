@@ -10,7 +10,7 @@ DEMO_PORT ?= 8701
 AXE_CORE := 4.11.0
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install browser redis demo test harvest serve lint format pdfs bench bench-scale clean
+.PHONY: install browser redis ocr demo test harvest serve lint format pdfs bench bench-scale clean
 
 install: $(STAMP)
 
@@ -47,7 +47,18 @@ redis:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
 		|| echo "Could not install redis-server: the distributed harvest tests will be skipped"; }
 
-test: install browser redis
+# Image-only PDFs are read by Debian's Tesseract with the catalogue's language packs (tests/test_ocr.py).
+OCR_PACKS := fin swe eng ara fas rus ukr est tir kmr
+ocr:
+	@missing=""; for pack in $(OCR_PACKS) osd; do \
+		tesseract --list-langs 2>/dev/null | grep -qx "$$pack" || missing="$$missing $$pack"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Tesseract and its language packs:$$missing"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr \
+			$(addprefix tesseract-ocr-,$(OCR_PACKS)) >/dev/null) \
+		|| echo "Could not install Tesseract: the OCR tests will be skipped"; fi
+
+test: install browser redis ocr
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -68,7 +79,7 @@ format: install
 	$(BIN)/ruff format .
 
 # Benchmarks: each prints its figures (ratios to a baseline measured in the same run) on a final line.
-bench: install
+bench: install ocr
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/realdata.py
 	$(BIN)/python bench/tagging.py
@@ -78,6 +89,8 @@ bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/politeness.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/ocr.py
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/distributed.py
 

@@ -219,4 +219,6 @@ def file_material(
         item.update(
             title=doc.title, text=doc.text, headings=doc.headings, declared_language=doc.declared_language
         )
+        if getattr(doc, "text_source", "") == "OCR":  # the evidence says the text came from OCR
+            item["page_signals"] = {**item["page_signals"], "text_source": "ocr"}
     return item
