@@ -23,6 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
+from scanned_pdfs import encrypted, fpdf_document  # noqa: E402
+
 from harvester.extract.pdf import (  # noqa: E402
     MAX_PAGES,
     PdfError,
@@ -34,7 +36,6 @@ from harvester.extract.pdf import (  # noqa: E402
 from harvester.extract.text import clean  # noqa: E402
 
 WORD = re.compile(r"\w+")
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def pypdf_text(data: bytes) -> tuple[str, str | None]:
@@ -102,29 +103,6 @@ def ms_per_pdf(read, pdfs: list[bytes], rounds: int = 3) -> float:
         for data in pdfs:
             read(data)
     return (time.perf_counter() - started) * 1000 / (rounds * len(pdfs))
-
-
-def fpdf_document(lines: list[str], pages: int = 1) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_font("DejaVu", "", FONT)
-    for number in range(pages):
-        pdf.add_page()
-        pdf.set_font("DejaVu", "", 11)
-        for line in lines:
-            pdf.multi_cell(0, 6, line.format(page=number + 1), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def encrypted(user_password: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fpdf_document(["Salattu opas maahanmuuttajille"]))))
-    writer.encrypt(user_password=user_password, owner_password="omistaja")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def hard_cases() -> list[tuple[str, bytes, object]]:

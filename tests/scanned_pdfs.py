@@ -1,6 +1,7 @@
 """Generated PDFs of our own texts, each in two versions: with a text layer (fpdf2) and "scanned"
 (the page drawn by Pillow with DejaVu Sans, shaped by Raqm, wrapped in a PDF as one image), as a
-scanner or a design tool exporting outlines would leave it. Used by tests/test_ocr.py and bench/ocr.py."""
+scanner or a design tool exporting outlines would leave it. Used by tests/test_ocr.py and bench/ocr.py;
+fpdf_document and encrypted also by tests/test_pdf_text.py and bench/pdf.py."""
 
 from __future__ import annotations
 
@@ -107,4 +108,29 @@ def scanned_pdf(language: str, dpi: int = 150, pages: int = 1) -> bytes:
         images.append(image)
     out = io.BytesIO()
     images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def fpdf_document(lines: list[str], pages: int = 1) -> bytes:
+    """A PDF with a text layer: `lines` on each of `pages` pages ({page} is filled with the number)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    for number in range(pages):
+        pdf.add_page()
+        pdf.set_font("DejaVu", "", 11)
+        for line in lines:
+            pdf.multi_cell(0, 6, line.format(page=number + 1), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def encrypted(user_password: str) -> bytes:
+    """A small PDF encrypted with `user_password` (empty: anyone may open it, printing restricted)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fpdf_document(["Salattu opas maahanmuuttajille"]))))
+    writer.encrypt(user_password=user_password, owner_password="omistaja")
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pytest
+from scanned_pdfs import encrypted, fpdf_document
 
 from harvester.extract.pdf import MAX_PAGES, PdfError, extract_pdf
 from harvester.extract.visual_order import is_visual_order, logical_line
 from harvester.tagging.language import identify
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "sites"
-FONTS = Path("/usr/share/fonts/truetype/dejavu")
 PERSIAN = DEMO / "infopiste/tiedostot/esitteet/infopiste_esite_farsi.pdf"
 ARABIC = DEMO / "infopiste/tiedostot/esitteet/infopiste_esite_arabia.pdf"
-
-
-def fpdf_document(lines: list[str], pages: int = 1) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    for number in range(pages):
-        pdf.add_page()
-        pdf.set_font("DejaVu", "", 11)
-        for line in lines:
-            pdf.multi_cell(0, 6, line.format(page=number + 1), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def test_persian_pdf_stored_in_visual_order_reads_in_reading_order():
@@ -74,16 +60,6 @@ def test_only_the_first_pages_are_read():
     assert doc.pages == MAX_PAGES + 20
     assert f"Sivu {MAX_PAGES}:" in doc.text and f"Sivu {MAX_PAGES + 1}:" not in doc.text
     assert doc.text_source == "text layer"
-
-
-def encrypted(user_password: str) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(fpdf_document(["Salattu opas maahanmuuttajille"]))))
-    writer.encrypt(user_password=user_password, owner_password="omistaja")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_encrypted_pdfs():
