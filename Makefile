@@ -10,7 +10,7 @@ DEMO_PORT ?= 8701
 AXE_CORE := 4.11.0
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: install browser demo test harvest serve lint format pdfs bench bench-scale clean
+.PHONY: install browser ocr demo test harvest serve lint format pdfs bench bench-scale clean
 
 install: $(STAMP)
 
@@ -40,7 +40,18 @@ $(AXE):
 		|| echo "Could not install npm: the accessibility tests will be skipped"; }
 	-npm install --silent --no-audit --no-fund --save-exact --prefix .cache/axe axe-core@$(AXE_CORE)
 
-test: install browser
+# Image-only PDFs are read by Debian's Tesseract with the catalogue's language packs (tests/test_ocr.py).
+OCR_PACKS := fin swe eng ara fas rus ukr est tir kmr
+ocr:
+	@missing=""; for pack in $(OCR_PACKS) osd; do \
+		tesseract --list-langs 2>/dev/null | grep -qx "$$pack" || missing="$$missing $$pack"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Tesseract and its language packs:$$missing"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr \
+			$(addprefix tesseract-ocr-,$(OCR_PACKS)) >/dev/null) \
+		|| echo "Could not install Tesseract: the OCR tests will be skipped"; fi
+
+test: install browser ocr
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

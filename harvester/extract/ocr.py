@@ -37,6 +37,9 @@ READ_OPTIONS = ("-c", "textord_noise_rejwords=0", "-c", "textord_noise_rejrows=0
 NEEDED_PACKS = ("fin", "swe", "eng", "ara", "fas", "rus", "ukr", "est", "tir", "kmr", "osd")
 
 
+PAGES_READ = [0]  # pages this process has given Tesseract: the tests check that text PDFs add none
+
+
 class OcrError(RuntimeError):
     """OCR could not run or read nothing (no Tesseract, a timeout, a crash)."""
 
@@ -137,6 +140,7 @@ def ocr_document(document, pages: int = OCR_PAGES) -> OcrResult:
                 page.render(scale=scale, grayscale=True).to_pil().save(image)
             finally:
                 page.close()
+            PAGES_READ[0] += 1
             try:
                 script = _script(image)
                 langs = LANGUAGES_BY_SCRIPT.get(script or "", DEFAULT_LANGUAGES)

@@ -74,7 +74,8 @@ def _page_text(page, runs: list[tuple[str, float]] | None) -> str:
                 current.append(ch)
             if current:
                 runs.append(("".join(current), size or 0.0))
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+        # PDFium joins a word hyphenated at a line end and marks the join with U+FFFE
+        return text.replace("\ufffe", "").replace("\r\n", "\n").replace("\r", "\n")
     finally:
         textpage.close()
 
