@@ -63,6 +63,7 @@ def describe(tag_evidence: str | dict | None) -> list[dict]:
                 "share": round(share * 100) if isinstance(share, int | float) else None,
                 "words": matched_words(found.get("matched")),
                 "note": found.get("note") or "",
+                "source_key": "evidence.source.ocr" if found.get("source") == "ocr" else "",
             }
         )
     rank = {kind: i for i, kind in enumerate(ORDER)}

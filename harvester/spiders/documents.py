@@ -18,6 +18,7 @@ from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize
 
 OFFICE_FORMATS = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}
+FILE_TEXT_FORMATS = OFFICE_FORMATS | {"pdf"}  # files whose text is read (others: link texts only)
 LANGUAGE_ROOTS = {
     "selkosuomi",
     "selkokieli",

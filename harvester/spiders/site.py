@@ -23,8 +23,17 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
+from harvester.pipelines.file_text import hand_over
 from harvester.registry import Source
-from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
+from harvester.spiders.documents import (
+    FILE_TEXT_FORMATS,
+    Context,
+    decode_html,
+    file_material,
+    looks_like_html,
+    page_materials,
+)
+from harvester.tagging.worker import worker_processes
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
 
@@ -264,6 +273,11 @@ class SiteSpider(scrapy.Spider):
         fmt = file_format(url) or ("pdf" if response.body[:5] == b"%PDF-" else "file")
         context = self.context(response, url)
         extract = self.settings.getbool("AINEISTOPANKKI_EXTRACT_FILES", True)
+        if extract and fmt in FILE_TEXT_FORMATS and worker_processes(self.settings):
+            item = file_material(response.body, url, fmt, content_type, context, extract=False)
+            hand_over(item, response.body)  # its text is read in the worker (pipelines/file_text.py)
+            yield item
+            return
         try:
             item = file_material(response.body, url, fmt, content_type, context, extract)
         except (PdfError, OfficeError) as exc:

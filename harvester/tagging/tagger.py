@@ -60,8 +60,9 @@ def tag(item: dict, project: dict | None = None) -> dict:
             item.get("text") or "", item.get("declared_language"), f"{fields['title']}\n{link_text}"
         )
     item["languages"] = result.languages
+    ocr = {"source": "ocr"} if (item.get("page_signals") or {}).get("text_source") == "ocr" else {}
     for lang in result.languages:
-        evidence[f"language:{lang}"] = {"method": result.method, "shares": result.shares}
+        evidence[f"language:{lang}"] = {"method": result.method, "shares": result.shares, **ocr}
 
     flag, plain_evidence = plain_language(
         {

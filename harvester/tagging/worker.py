@@ -6,6 +6,10 @@ scoring texts (langdetect, ~4 ms a page). One worker process, started with the h
 models while the first pages are fetched and then tags while the crawler goes on. The tags are
 the same as in the crawler process (the same code and seeded detectors; tests/test_tag_worker.py).
 If the worker dies, tagging goes on in the crawler process: a harvest never loses a material to it.
+
+The text of PDF and Office files is read here too (file_text_of), off the crawler's reactor: PDFium
+and Tesseract are native code, so a hostile file that crashes or hangs them takes down a worker, which
+is replaced, and costs that file's text, never the harvest (FILE_SECONDS, MAX_RESTARTS).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from concurrent.futures.process import BrokenProcessPool
 
 logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0
+FILE_SECONDS = 180.0  # one file's text (PDF pages, OCR of the first pages) in the worker
+MAX_RESTARTS = 5  # workers replaced after a crash or a hung file; then the crawler reads files itself
+FILE_TEXT_FIELDS = ("title", "text", "headings", "declared_language")
 
 # What tag() reads of a material; only these cross to the worker.
 TAG_INPUTS = (
@@ -42,6 +49,29 @@ def tags_of(fields: dict, project: dict | None) -> dict:
 
     tagged = tag(dict(fields), project)
     return {name: tagged[name] for name in TAG_FIELDS if name in tagged}
+
+
+def worker_processes(settings) -> int:
+    """Worker processes of a harvest: its results arrive as asyncio futures, so only under the
+    asyncio reactor; 0 means tagging and file text in the crawler process."""
+    from scrapy.utils.reactor import is_asyncio_reactor_installed
+
+    processes = settings.getint("AINEISTOPANKKI_TAG_PROCESSES")
+    return processes if processes > 0 and is_asyncio_reactor_installed() else 0
+
+
+def file_text_of(body: bytes, fmt: str) -> dict:
+    """The text fields of a PDF or Office file, and how its text was read (text_source, ocr_pages,
+    notes); runs in the worker. Raises PdfError or OfficeError on a file that cannot be read."""
+    from harvester.extract.office import extract_office
+    from harvester.extract.pdf import extract_pdf
+
+    if fmt != "pdf":
+        doc = extract_office(body, fmt)
+        return {name: getattr(doc, name) for name in FILE_TEXT_FIELDS} | {"text_source": "text layer"}
+    doc = extract_pdf(body)
+    fields = {name: getattr(doc, name) for name in FILE_TEXT_FIELDS}
+    return fields | {"text_source": doc.text_source, "ocr_pages": doc.ocr_pages, "notes": doc.notes}
 
 
 def warm_up() -> None:
@@ -70,21 +100,62 @@ class TaggingWorker:
     def __init__(self, processes: int):
         self.pool: ProcessPoolExecutor | None = None
         self.processes: list = []
+        self.size = processes
+        self.restarts = 0
         if processes > 0:
-            # spawn: the crawler process runs threads (DNS, the reactor's pool); forking them is unsafe
-            context = multiprocessing.get_context("spawn")
-            others = set(multiprocessing.active_children())
-            self.pool = ProcessPoolExecutor(
-                max_workers=processes,
-                mp_context=context,
-                initializer=exit_with_parent,
-                initargs=(os.getpid(),),
-            )
-            self.pool.submit(warm_up)  # starts the pool's processes
-            self.processes = [p for p in multiprocessing.active_children() if p not in others]
+            self._start()
+
+    def _start(self) -> None:
+        # spawn: the crawler process runs threads (DNS, the reactor's pool); forking them is unsafe
+        context = multiprocessing.get_context("spawn")
+        others = set(multiprocessing.active_children())
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.size,
+            mp_context=context,
+            initializer=exit_with_parent,
+            initargs=(os.getpid(),),
+        )
+        self.pool.submit(warm_up)  # starts the pool's processes
+        self.processes = [p for p in multiprocessing.active_children() if p not in others]
+
+    def _replace(self, broken: ProcessPoolExecutor, why: str) -> None:
+        """A new pool for a crashed or hung one (once per pool, however many tasks saw it break)."""
+        if self.pool is not broken:
+            return
+        self.shutdown()
+        if self.restarts >= MAX_RESTARTS:
+            logger.warning("the worker %s %d times; the crawler process goes on alone", why, self.restarts)
+            return
+        self.restarts += 1
+        logger.warning("the worker %s; a new one is started", why)
+        self._start()
+
+    async def file_text(self, body: bytes, fmt: str) -> dict:
+        """file_text_of in the worker, bounded in time. A file that crashes the worker twice or
+        outlasts FILE_SECONDS is an error (PdfError) and the worker is replaced."""
+        from harvester.extract.pdf import PdfError
+
+        for attempt in (1, 2):  # a crash fails every task in the pool: each is tried once more
+            pool = self.pool
+            if pool is None:
+                return file_text_of(body, fmt)
+            try:
+                future = asyncio.wrap_future(pool.submit(file_text_of, body, fmt))
+                return await asyncio.wait_for(future, FILE_SECONDS)
+            except BrokenProcessPool:
+                self._replace(pool, "stopped while reading a file")
+                if attempt == 2:
+                    raise PdfError(f"the {fmt.upper()} reader crashed on this file") from None
+            except TimeoutError:
+                self._replace(pool, f"spent over {FILE_SECONDS:.0f} s on one file")
+                raise PdfError(f"refused {fmt.upper()}: reading it took over {FILE_SECONDS:.0f} s") from None
+        raise AssertionError("unreachable")
 
     async def tags(self, fields: dict, project: dict | None) -> dict:
+        source = (fields.get("page_signals") or {}).get("text_source")
         fields = {name: fields.get(name) for name in TAG_INPUTS}
+        if source:  # a file's text read by OCR: the language evidence says so
+            fields["page_signals"] = {"text_source": source}
         if self.pool is not None:
             try:
                 return await asyncio.wrap_future(self.pool.submit(tags_of, fields, project))
@@ -104,6 +175,7 @@ class TaggingWorker:
             process.terminate()
         for process in self.processes:
             process.join(timeout=10)
+        self.processes = []
 
 
 _shared: TaggingWorker | None = None
