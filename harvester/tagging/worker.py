@@ -23,6 +23,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from harvester.catalog.search_index import PRECOMPUTED
+
 logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0
 FILE_SECONDS = 180.0  # one file's text (PDF pages, OCR of the first pages) in the worker
@@ -75,10 +77,42 @@ def file_text_of(body: bytes, fmt: str) -> dict:
 
 
 def warm_up() -> None:
-    """Load the language models and profiles before the first material arrives."""
+    """Load the language models and profiles before the first material arrives, and the frugal
+    lemma dictionaries of the search index (search_forms)."""
+    from harvester.catalog.search_index import lemma_forms
     from harvester.tagging.language import identify
 
     identify("Kotoutumiskoulutus alkaa alkukartoituksen jälkeen, ja siinä opiskellaan suomea.", None, "Opas")
+    lemma_forms("kotoutuminen", low_memory=True)
+
+
+_sent: set[str] = set()  # words whose search forms this worker process has already sent
+
+
+def search_forms(texts: list[str]) -> dict[str, tuple[str, ...]]:
+    """The search index's forms (catalog/search_index.py) of the words of these texts that this
+    worker has not sent yet: publishing then finds them ready instead of loading the lemma
+    dictionaries into the crawler process (~500 MB, seconds) after the crawl."""
+    from harvester.catalog.search_index import lemma_forms, words
+
+    found = {}
+    for text in texts:
+        for word in words(text):
+            if word not in _sent:
+                _sent.add(word)
+                found[word] = lemma_forms(word, low_memory=True)
+    return found
+
+
+def searched_texts(fields: dict) -> list[str]:
+    """The texts of a material that the search index reads (search_index.fill_terms)."""
+    return [fields.get(name) or "" for name in ("title", "description", "text")] + list(
+        fields.get("link_texts") or []
+    )
+
+
+def tag_in_worker(fields: dict, project: dict | None) -> tuple[dict, dict]:
+    return tags_of(fields, project), search_forms(searched_texts(fields))
 
 
 def exit_with_parent(parent: int) -> None:
@@ -158,11 +192,21 @@ class TaggingWorker:
             fields["page_signals"] = {"text_source": source}
         if self.pool is not None:
             try:
-                return await asyncio.wrap_future(self.pool.submit(tags_of, fields, project))
+                tags, found = await asyncio.wrap_future(self.pool.submit(tag_in_worker, fields, project))
+                PRECOMPUTED.update(found)
+                return tags
             except BrokenProcessPool as exc:
                 logger.warning("the tagging worker stopped (%s); tagging goes on in the crawler process", exc)
                 self.pool = None
         return tags_of(fields, project)
+
+    async def search_forms(self, texts: list[str]) -> None:
+        """The search forms of words met after tagging (link texts found later in the crawl)."""
+        if self.pool is not None:
+            try:
+                PRECOMPUTED.update(await asyncio.wrap_future(self.pool.submit(search_forms, texts)))
+            except BrokenProcessPool:
+                self.pool = None  # publishing finds their forms itself
 
     def shutdown(self) -> None:
         """Called when every crawl has ended, so every material's tags have been awaited; what may
