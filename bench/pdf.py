@@ -23,7 +23,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from harvester.extract.pdf import MAX_PAGES, PdfError, extract_pdf, is_useless_title  # noqa: E402
+from harvester.extract.pdf import (  # noqa: E402
+    MAX_PAGES,
+    PdfError,
+    _first_heading,
+    _largest_text,
+    extract_pdf,
+    is_useless_title,
+)
 from harvester.extract.text import clean  # noqa: E402
 
 WORD = re.compile(r"\w+")
@@ -31,18 +38,26 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def pypdf_text(data: bytes) -> tuple[str, str | None]:
-    """What the old reader did for tagging: the first MAX_PAGES pages (no reading-order fix); the title
-    is the /Title metadata or the first line (the old reader also weighed type sizes)."""
+    """The reader until issue #16, as it was: pypdf, the first MAX_PAGES pages, the title by the type
+    sizes of the first page (pypdf's text visitor) or the /Title metadata (no reading-order fix)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
         raise PdfError("encrypted PDF")
-    text = "\n".join(page.extract_text() or "" for page in reader.pages[:MAX_PAGES])
-    lines = [clean(line) for line in text.splitlines() if line.strip()]
+    runs: list[tuple[str, float]] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        scale = abs(tm[3] or tm[0] or 1) * abs(cm[3] or cm[0] or 1)
+        runs.append((text, round((font_size or 0) * scale, 1)))
+
+    texts = []
+    for number, page in enumerate(reader.pages[:MAX_PAGES]):
+        texts.append(page.extract_text(visitor_text=visit if number == 0 else None) or "")
+    text = "\n".join(clean(line) for line in "\n".join(texts).splitlines() if line.strip())
     meta = clean(str((reader.metadata or {}).get("/Title") or ""))
-    first = next((line for line in lines if len(line) >= 8), None)
-    return "\n".join(lines), first if is_useless_title(meta) else meta
+    heading = _largest_text(runs) or _first_heading(text)
+    return text, heading if is_useless_title(meta) else meta
 
 
 def pdfium_text(data: bytes) -> tuple[str, str | None]:

@@ -10,6 +10,7 @@ largest type on the first page, or its first heading-like line.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ MAX_PAGES = 60
 MAX_CHARS = 200_001  # one past the text cap, so that the pipeline that cuts reports the cut
 MAX_SECONDS = 20.0  # reading stops at the page where this runs out
 XREF_ENTRY_BYTES = 20  # a classic cross-reference entry is 20 bytes: a table cannot declare more
+RUN_CHARS = 1200  # characters of the first page read with their type sizes (a title comes early)
 MIN_TEXT_LETTERS = 20  # fewer letters on the pages read: no text layer, read by OCR
 USELESS_TITLE = re.compile(
     r"^(microsoft (word|powerpoint|excel)\s*-|untitled|nimetön|namnlös|"
@@ -28,6 +30,7 @@ USELESS_TITLE = re.compile(
     r"esitys\d*$|presentation\d*$|slide \d+$|\S+\.(docx?|pptx?|odt|pdf|indd)$|\S*_\S*$)",
     re.I,
 )
+LETTER = re.compile(r"[^\W\d_]")
 XREF_SECTION = re.compile(rb"(?:^|[\r\n])xref\s+\d+\s+(\d+)")
 
 
@@ -54,7 +57,8 @@ def is_useless_title(title: str | None) -> bool:
 
 
 def _page_text(page, runs: list[tuple[str, float]] | None) -> str:
-    """A page's text; with `runs`, also its characters grouped by type size (for the title)."""
+    """A page's text; with `runs`, also its first RUN_CHARS characters grouped by type size (for the
+    title, which comes early in the page's text)."""
     import pypdfium2.raw as pdfium_c
 
     textpage = page.get_textpage()
@@ -62,12 +66,17 @@ def _page_text(page, runs: list[tuple[str, float]] | None) -> str:
         count = textpage.count_chars()
         text = textpage.get_text_range(0, count) if count else ""
         if runs is not None and count:
+            font_size, raw = pdfium_c.FPDFText_GetFontSize, textpage.raw
+            aligned = len(text) == count  # one UTF-16 unit per character: no lookup of each character
             current: list[str] = []
             size = None
-            for index in range(min(count, 20_000)):
-                ch = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index) or 32)
-                this = round(pdfium_c.FPDFText_GetFontSize(textpage.raw, index), 1)
-                if ch.strip() and this != size:
+            for index in range(min(count, RUN_CHARS)):
+                ch = text[index] if aligned else chr(pdfium_c.FPDFText_GetUnicode(raw, index) or 32)
+                if ch.isspace():
+                    current.append(ch)
+                    continue
+                this = round(font_size(raw, index), 1)
+                if this != size:
                     if current:
                         runs.append(("".join(current), size or 0.0))
                     current, size = [], this
@@ -178,7 +187,8 @@ def extract_pdf(data: bytes, ocr: bool = True) -> PdfDocument:
             raise PdfError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
         raw = "\n".join(texts)
         source, ocr_pages = "text layer", 0
-        if sum(ch.isalpha() for ch in raw) < MIN_TEXT_LETTERS and page_count:
+        letters = sum(1 for _ in itertools.islice(LETTER.finditer(raw), MIN_TEXT_LETTERS))
+        if letters < MIN_TEXT_LETTERS and page_count:
             source = "none"
             if ocr:
                 from .ocr import OcrError, ocr_document
