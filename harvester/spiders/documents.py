@@ -81,11 +81,13 @@ def _common(url: str, context: Context) -> dict:
 
 
 def page_materials(
-    text: str, url: str, body_size: int, content_type: str, context: Context
+    text: str, url: str, body_size: int, content_type: str, context: Context, read_content: bool = True
 ) -> tuple[list[Material], HtmlPage]:
     """The page itself and the videos it embeds. Raises ValueError or lxml's ParserError on a page
     that cannot be read."""
-    page = extract_html(text, url)
+    page = extract_html(text, url, read_content)
+    if not read_content and page.embeds:  # its embeds take the page's text: read it whole here
+        page = extract_html(text, url)
     canonical = canonicalize(url)
     declared = canonicalize(page.canonical) if page.canonical else canonical
     segments = [s.lower() for s in urlsplit(canonical).path.split("/") if s]

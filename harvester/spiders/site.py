@@ -23,7 +23,7 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
-from harvester.pipelines.file_text import hand_over
+from harvester.pipelines.worker_text import hand_over, hand_over_page
 from harvester.registry import Source
 from harvester.spiders.documents import (
     FILE_TEXT_FORMATS,
@@ -178,13 +178,14 @@ class SiteSpider(scrapy.Spider):
         if self.source.materials_selector and isinstance(response, scrapy.http.TextResponse):
             for href in response.css(self.source.materials_selector).css("a::attr(href)").getall():
                 self.listed.add(canonicalize(response.urljoin(href.strip())))
+        context, in_worker = self.context(response, url), bool(worker_processes(self.settings))
         try:
-            items, page = page_materials(
-                text, url, len(response.body), content_type, self.context(response, url)
-            )
+            items, page = page_materials(text, url, len(response.body), content_type, context, not in_worker)
         except (ValueError, etree.ParserError) as exc:
             self.record_error(url, f"unreadable HTML: {exc}", response.meta.get("referrer"))
             return
+        if in_worker and len(items) == 1:  # its text is read in the worker (pipelines/worker_text.py)
+            hand_over_page(items[0], (text, len(response.body), content_type, context))
         for item in items:
             if item["kind"] == "embed":
                 item["page_signals"]["hint"] = self.hint(item["url"])
@@ -275,7 +276,7 @@ class SiteSpider(scrapy.Spider):
         extract = self.settings.getbool("AINEISTOPANKKI_EXTRACT_FILES", True)
         if extract and fmt in FILE_TEXT_FORMATS and worker_processes(self.settings):
             item = file_material(response.body, url, fmt, content_type, context, extract=False)
-            hand_over(item, response.body)  # its text is read in the worker (pipelines/file_text.py)
+            hand_over(item, response.body)  # its text is read in the worker (pipelines/worker_text.py)
             yield item
             return
         try:

@@ -76,6 +76,15 @@ def file_text_of(body: bytes, fmt: str) -> dict:
     return fields | {"text_source": doc.text_source, "ocr_pages": doc.ocr_pages, "notes": doc.notes}
 
 
+def page_fields_of(url: str, text: str, body_size: int, content_type: str, context) -> dict:
+    """A page's item read whole (with its content extractor), as the spider would have made it;
+    runs in the worker. Its fetch time stays the spider's."""
+    from harvester.spiders.documents import page_materials
+
+    items, _ = page_materials(text, url, body_size, content_type, context)
+    return {name: value for name, value in items[0].items() if name != "fetched_at"}
+
+
 def warm_up() -> None:
     """Load the language models and profiles before the first material arrives, and the frugal
     lemma dictionaries of the search index (search_forms)."""
@@ -167,22 +176,29 @@ class TaggingWorker:
     async def file_text(self, body: bytes, fmt: str) -> dict:
         """file_text_of in the worker, bounded in time. A file that crashes the worker twice or
         outlasts FILE_SECONDS is an error (PdfError) and the worker is replaced."""
+        return await self._bounded(file_text_of, (body, fmt), fmt.upper())
+
+    async def page_fields(self, url: str, text: str, body_size: int, content_type: str, context) -> dict:
+        """page_fields_of in the worker, bounded like a file."""
+        return await self._bounded(page_fields_of, (url, text, body_size, content_type, context), "page")
+
+    async def _bounded(self, function, arguments: tuple, what: str):
         from harvester.extract.pdf import PdfError
 
         for attempt in (1, 2):  # a crash fails every task in the pool: each is tried once more
             pool = self.pool
             if pool is None:
-                return file_text_of(body, fmt)
+                return function(*arguments)
             try:
-                future = asyncio.wrap_future(pool.submit(file_text_of, body, fmt))
+                future = asyncio.wrap_future(pool.submit(function, *arguments))
                 return await asyncio.wait_for(future, FILE_SECONDS)
             except BrokenProcessPool:
-                self._replace(pool, "stopped while reading a file")
+                self._replace(pool, f"stopped while reading a {what}")
                 if attempt == 2:
-                    raise PdfError(f"the {fmt.upper()} reader crashed on this file") from None
+                    raise PdfError(f"the {what} reader crashed on this file") from None
             except TimeoutError:
-                self._replace(pool, f"spent over {FILE_SECONDS:.0f} s on one file")
-                raise PdfError(f"refused {fmt.upper()}: reading it took over {FILE_SECONDS:.0f} s") from None
+                self._replace(pool, f"spent over {FILE_SECONDS:.0f} s on one {what}")
+                raise PdfError(f"refused {what}: reading it took over {FILE_SECONDS:.0f} s") from None
         raise AssertionError("unreachable")
 
     async def tags(self, fields: dict, project: dict | None) -> dict:
