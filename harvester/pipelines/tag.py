@@ -9,7 +9,6 @@ import json
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from harvester import curation
-from harvester.catalog.search_index import PRECOMPUTED, words
 from harvester.extract.text import clean
 from harvester.items import FIELD_LIMITS, strip_controls
 from harvester.pipelines import materials_only
@@ -126,9 +125,6 @@ class TagPipeline:
                 tag_or_reuse(
                     item, project, getattr(spider, "previous_tags", {}), getattr(spider, "curation", None)
                 )
-        if self.worker is not None:  # words the worker has not seen: link texts met later in the crawl
-            missing = {w for item, _ in self.tagged for t in searched_texts(item) for w in words(t)}
-            missing -= PRECOMPUTED.keys()
-            if missing:
-                await self.worker.search_forms(sorted(missing))
+        if self.worker is not None:  # the search forms asked for, and words not seen yet (later link texts)
+            await self.worker.search_forms([t for item, _ in self.tagged for t in searched_texts(item)])
         self.tagged.clear()

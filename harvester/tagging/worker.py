@@ -23,7 +23,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from harvester.catalog.search_index import PRECOMPUTED
+from harvester.catalog.search_index import PRECOMPUTED, words
 
 logger = logging.getLogger(__name__)
 PARENT_CHECK_SECONDS = 1.0
@@ -86,12 +86,16 @@ def page_fields_of(url: str, text: str, body_size: int, content_type: str, conte
 
 
 def warm_up() -> None:
-    """Load the language models and profiles before the first material arrives, and the frugal
-    lemma dictionaries of the search index (search_forms)."""
-    from harvester.catalog.search_index import lemma_forms
+    """Load the language models and profiles before the first material arrives."""
     from harvester.tagging.language import identify
 
     identify("Kotoutumiskoulutus alkaa alkukartoituksen jälkeen, ja siinä opiskellaan suomea.", None, "Opas")
+
+
+def warm_up_forms() -> None:
+    """Load the frugal lemma dictionaries of the search index (seconds) in the forms process."""
+    from harvester.catalog.search_index import lemma_forms
+
     lemma_forms("kotoutuminen", low_memory=True)
 
 
@@ -120,10 +124,6 @@ def searched_texts(fields: dict) -> list[str]:
     )
 
 
-def tag_in_worker(fields: dict, project: dict | None) -> tuple[dict, dict]:
-    return tags_of(fields, project), search_forms(searched_texts(fields))
-
-
 def exit_with_parent(parent: int) -> None:
     """Runs in the worker as it starts: a harvest killed outright (SIGKILL, out of memory) must not
     leave its worker behind, and the worker holds its own end of the task queue, so it would never
@@ -145,27 +145,35 @@ class TaggingWorker:
         self.processes: list = []
         self.size = processes
         self.restarts = 0
+        # The search index's word forms in a process of their own: loading their dictionaries takes
+        # seconds, which must not hold up the tags and texts the crawl is waiting for.
+        self.forms_pool: ProcessPoolExecutor | None = None
+        self.forms_pending: list = []
+        self.forms_processes: list = []
         if processes > 0:
             self._start()
+            self.forms_pool, self.forms_processes = self._pool(1, warm_up_forms)
 
-    def _start(self) -> None:
+    @staticmethod
+    def _pool(size: int, warm) -> tuple[ProcessPoolExecutor, list]:
         # spawn: the crawler process runs threads (DNS, the reactor's pool); forking them is unsafe
         context = multiprocessing.get_context("spawn")
         others = set(multiprocessing.active_children())
-        self.pool = ProcessPoolExecutor(
-            max_workers=self.size,
-            mp_context=context,
-            initializer=exit_with_parent,
-            initargs=(os.getpid(),),
+        pool = ProcessPoolExecutor(
+            max_workers=size, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)
         )
-        self.pool.submit(warm_up)  # starts the pool's processes
-        self.processes = [p for p in multiprocessing.active_children() if p not in others]
+        pool.submit(warm)  # starts the pool's processes
+        return pool, [p for p in multiprocessing.active_children() if p not in others]
+
+    def _start(self) -> None:
+        self.pool, self.processes = self._pool(self.size, warm_up)
 
     def _replace(self, broken: ProcessPoolExecutor, why: str) -> None:
         """A new pool for a crashed or hung one (once per pool, however many tasks saw it break)."""
         if self.pool is not broken:
             return
-        self.shutdown()
+        self._stop(broken, self.processes)
+        self.pool = None
         if self.restarts >= MAX_RESTARTS:
             logger.warning("the worker %s %d times; the crawler process goes on alone", why, self.restarts)
             return
@@ -208,34 +216,61 @@ class TaggingWorker:
             fields["page_signals"] = {"text_source": source}
         if self.pool is not None:
             try:
-                tags, found = await asyncio.wrap_future(self.pool.submit(tag_in_worker, fields, project))
-                PRECOMPUTED.update(found)
+                tags = await asyncio.wrap_future(self.pool.submit(tags_of, fields, project))
+                self._forms(searched_texts(fields))
                 return tags
             except BrokenProcessPool as exc:
                 logger.warning("the tagging worker stopped (%s); tagging goes on in the crawler process", exc)
                 self.pool = None
         return tags_of(fields, project)
 
+    def _forms(self, texts: list[str]) -> None:
+        """Ask the forms process for the forms of these texts' words, without waiting."""
+        if self.forms_pool is None:
+            return
+        try:
+            future = self.forms_pool.submit(search_forms, texts)
+        except (BrokenProcessPool, RuntimeError):
+            self.forms_pool = None  # publishing finds the forms itself
+            return
+        future.add_done_callback(_keep_forms)
+        self.forms_pending.append(future)
+
     async def search_forms(self, texts: list[str]) -> None:
-        """The search forms of words met after tagging (link texts found later in the crawl)."""
-        if self.pool is not None:
+        """Wait for the forms asked for so far, then find those of the words of `texts` still
+        missing (link texts met later in the crawl)."""
+        pending, self.forms_pending = self.forms_pending, []
+        for future in pending:
             try:
-                PRECOMPUTED.update(await asyncio.wrap_future(self.pool.submit(search_forms, texts)))
-            except BrokenProcessPool:
-                self.pool = None  # publishing finds their forms itself
+                await asyncio.wrap_future(future)
+            except Exception:  # noqa: BLE001 - a broken forms process: publishing finds them itself
+                self.forms_pool = None
+        missing = {w for t in texts for w in words(t)} - PRECOMPUTED.keys()
+        if missing and self.forms_pool is not None:
+            self._forms(sorted(missing))
+            await self.search_forms([])
 
     def shutdown(self) -> None:
         """Called when every crawl has ended, so every material's tags have been awaited; what may
         still run is the warm-up of a very short harvest: stopped, not waited for (seconds)."""
-        pool, self.pool = self.pool, None
-        if pool is None:
-            return
+        for pool, processes in ((self.pool, self.processes), (self.forms_pool, self.forms_processes)):
+            if pool is not None:
+                self._stop(pool, processes)
+        self.pool = self.forms_pool = None
+        self.processes, self.forms_processes = [], []
+
+    @staticmethod
+    def _stop(pool: ProcessPoolExecutor, processes: list) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in self.processes:
+        for process in processes:
             process.terminate()
-        for process in self.processes:
+        for process in processes:
             process.join(timeout=10)
-        self.processes = []
+
+
+def _keep_forms(future) -> None:
+    if not future.cancelled() and future.exception() is None:
+        PRECOMPUTED.update(future.result())
 
 
 _shared: TaggingWorker | None = None
