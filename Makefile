@@ -72,7 +72,7 @@ format: install
 	$(BIN)/ruff format .
 
 # Benchmarks: each prints its figures (ratios to a baseline measured in the same run) on a final line.
-bench: install
+bench: install ocr
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/realdata.py
 	$(BIN)/python bench/tagging.py
@@ -82,6 +82,8 @@ bench: install
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/politeness.py
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/ocr.py
 
 # A catalogue of 100,000 synthetic materials and Datasette's latency on it (several minutes, ~1 GB of disk).
 bench-scale: install
