@@ -23,7 +23,7 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
-from harvester.pipelines.worker_text import hand_over, hand_over_page
+from harvester.pipelines.worker_text import MAX_WORKER_PAGE_CHARS, hand_over, hand_over_page
 from harvester.registry import Source
 from harvester.spiders.documents import (
     FILE_TEXT_FORMATS,
@@ -178,7 +178,8 @@ class SiteSpider(scrapy.Spider):
         if self.source.materials_selector and isinstance(response, scrapy.http.TextResponse):
             for href in response.css(self.source.materials_selector).css("a::attr(href)").getall():
                 self.listed.add(canonicalize(response.urljoin(href.strip())))
-        context, in_worker = self.context(response, url), bool(worker_processes(self.settings))
+        context = self.context(response, url)
+        in_worker = len(text) <= MAX_WORKER_PAGE_CHARS and bool(worker_processes(self.settings))
         try:
             items, page = page_materials(text, url, len(response.body), content_type, context, not in_worker)
         except (ValueError, etree.ParserError) as exc:
