@@ -18,7 +18,6 @@ import json
 import re
 from functools import lru_cache
 
-import simplemma
 import sqlite_utils
 
 TERMS_TABLE = "material_terms"
@@ -49,13 +48,25 @@ def type_token(type_id: str) -> str:
     return TYPE_TOKEN + type_id.replace("-", "")
 
 
+# Forms found during the harvest by its worker process (harvester/tagging/worker.py), which reads the
+# frugal dictionaries while the crawl runs, so that publishing does not spend seconds loading the fast
+# ones; the two backends give the same lemmas.
+PRECOMPUTED: dict[str, tuple[str, ...]] = {}
+
+
 @lru_cache(maxsize=300_000)
 def forms(word: str) -> tuple[str, ...]:
     """The word (lower case) and its lemmas in Finnish, Swedish and English, each once."""
     word = word.lower()
+    return PRECOMPUTED.get(word) or lemma_forms(word, LOW_MEMORY)
+
+
+def lemma_forms(word: str, low_memory: bool) -> tuple[str, ...]:
+    import simplemma  # here: importing it costs ~0.4 s, and a harvest finds its forms in the worker
+
     found = [word]
     for lang in LEMMA_LANGUAGES:
-        lemma = simplemma.lemmatize(word, lang=lang, low_memory=LOW_MEMORY).lower()
+        lemma = simplemma.lemmatize(word, lang=lang, low_memory=low_memory).lower()
         if lemma not in found and WORD.fullmatch(lemma):
             found.append(lemma)
     return tuple(found)
