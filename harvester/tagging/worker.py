@@ -88,16 +88,11 @@ def page_fields_of(url: str, text: str, body_size: int, content_type: str, conte
 
 
 def warm_up() -> None:
-    """Load the language models and profiles before the first material arrives."""
+    """Load the language models and the lemma dictionaries before the first material arrives."""
+    from harvester.catalog.search_index import lemma_forms
     from harvester.tagging.language import identify
 
     identify("Kotoutumiskoulutus alkaa alkukartoituksen jälkeen, ja siinä opiskellaan suomea.", None, "Opas")
-
-
-def warm_up_forms() -> None:
-    """Load the frugal lemma dictionaries of the search index (seconds) in the forms process."""
-    from harvester.catalog.search_index import lemma_forms
-
     lemma_forms("kotoutuminen", low_memory=True)
 
 
@@ -106,8 +101,8 @@ _sent: set[str] = set()  # words whose search forms this worker process has alre
 
 def search_forms(texts: list[str]) -> dict[str, tuple[str, ...]]:
     """The search index's forms (catalog/search_index.py) of the words of these texts that this
-    worker has not sent yet: publishing then finds them ready instead of loading the lemma
-    dictionaries into the crawler process (~500 MB, seconds) after the crawl."""
+    worker has not sent yet: publishing then finds them ready instead of lemmatising every new word
+    in the crawler process after the crawl (~1,000 words a second with the frugal dictionaries)."""
     from harvester.catalog.search_index import lemma_forms, words
 
     found = {}
@@ -147,14 +142,13 @@ class TaggingWorker:
         self.processes: list = []
         self.size = processes
         self.restarts = 0
-        # The search index's word forms in a process of their own: loading their dictionaries takes
-        # seconds, which must not hold up the tags and texts the crawl is waiting for.
-        self.forms_pool: ProcessPoolExecutor | None = None
+        # The search index's word forms are found in the same processes, between tags: their
+        # dictionaries open in ~0.2 s (catalog/lemmas.py), so a process of their own would cost more
+        # (its start and imports) than it saves.
         self.forms_pending: list = []
-        self.forms_processes: list = []
+        self.forms_lost = False  # a crashed worker took forms with it: publishing finds them itself
         if processes > 0:
             self._start()
-            self.forms_pool, self.forms_processes = self._pool(1, warm_up_forms)
 
     @staticmethod
     def _pool(size: int, warm) -> tuple[ProcessPoolExecutor, list]:
@@ -227,13 +221,13 @@ class TaggingWorker:
         return tags_of(fields, project)
 
     def _forms(self, texts: list[str]) -> None:
-        """Ask the forms process for the forms of these texts' words, without waiting."""
-        if self.forms_pool is None:
+        """Ask the worker for the forms of these texts' words, without waiting."""
+        if self.pool is None or self.forms_lost:
             return
         try:
-            future = self.forms_pool.submit(search_forms, texts)
+            future = self.pool.submit(search_forms, texts)
         except (BrokenProcessPool, RuntimeError):
-            self.forms_pool = None  # publishing finds the forms itself
+            self.forms_lost = True
             return
         future.add_done_callback(_keep_forms)
         self.forms_pending.append(future)
@@ -245,21 +239,19 @@ class TaggingWorker:
         for future in pending:
             try:
                 await asyncio.wrap_future(future)
-            except Exception:  # noqa: BLE001 - a broken forms process: publishing finds them itself
-                self.forms_pool = None
+            except Exception:  # noqa: BLE001 - a broken worker: publishing finds them itself
+                self.forms_lost = True
         missing = {w for t in texts for w in words(t)} - PRECOMPUTED.keys()
-        if missing and self.forms_pool is not None:
+        if missing and self.pool is not None and not self.forms_lost:
             self._forms(sorted(missing))
             await self.search_forms([])
 
     def shutdown(self) -> None:
         """Called when every crawl has ended, so every material's tags have been awaited; what may
         still run is the warm-up of a very short harvest: stopped, not waited for (seconds)."""
-        for pool, processes in ((self.pool, self.processes), (self.forms_pool, self.forms_processes)):
-            if pool is not None:
-                self._stop(pool, processes)
-        self.pool = self.forms_pool = None
-        self.processes, self.forms_processes = [], []
+        if self.pool is not None:
+            self._stop(self.pool, self.processes)
+        self.pool, self.processes = None, []
 
     @staticmethod
     def _stop(pool: ProcessPoolExecutor, processes: list) -> None:
