@@ -24,14 +24,15 @@ def test_cached_index_gives_simplemmas_lookups(tmp_path, monkeypatch):
         built = lemmas.IndexedStreamMap(lang, tmp_path)
         assert list(tmp_path.glob(f"simplemma-*-{lang}-*.idx")), "the index was not cached"
 
-        def no_rebuild(self, lang):
+        def no_rebuild(*args):
             raise AssertionError("the index was built again instead of read from the cache")
 
         with monkeypatch.context() as patch:
-            patch.setattr(StreamMap, "__init__", no_rebuild)
+            patch.setattr(lemmas, "_build_index", no_rebuild)
             cached = lemmas.IndexedStreamMap(lang, tmp_path)
         assert cached._blocks == built._blocks and cached._firsts == built._firsts
-        own = StreamMap(lang)
+        own = StreamMap(lang)  # simplemma's own index (the same block size)
+        assert cached._blocks == own._blocks and cached._firsts == own._firsts
         assert lookups(cached, lang) == lookups(own, lang)
         assert any(lookups(cached, lang).values()), "no word was found at all"
 
