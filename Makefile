@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m harvester.catalog.lemmas  # the lemma dictionaries' block index, cached once
 	touch $(STAMP)
 
 # Start the demo web on 127.0.0.1:$(DEMO_PORT) and the six ports after it, harvest it into $(DB),

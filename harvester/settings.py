@@ -70,6 +70,7 @@ SPIDER_MIDDLEWARES = {"harvester.middlewares.ResponseFailureMiddleware": 990}
 # The line: bound (control characters out, texts cut) → normalise → classify → tag → dedupe →
 # validate and store.
 ITEM_PIPELINES = {
+    "harvester.pipelines.worker_text.WorkerTextPipeline": 40,  # page, PDF and Office text, in the worker
     "harvester.pipelines.bound.BoundPipeline": 50,
     "harvester.pipelines.normalise.NormalisePipeline": 100,
     "harvester.pipelines.classify.ClassifyPipeline": 200,

@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-import simplemma
-
-from harvester.catalog import search_index
+from harvester.catalog import lemmas
 from harvester.catalog.columns import FACET_TABLE, TAG_TABLE
 from harvester.catalog.queries import rows
 from harvester.catalog.queries import value as first_value
@@ -152,7 +150,7 @@ def one_letter_off(word: str) -> set[str]:
 
 
 def dictionary_word(word: str) -> bool:
-    return simplemma.is_known(word, LEMMA_LANGUAGES, low_memory=search_index.LOW_MEMORY)
+    return lemmas.is_known(word, LEMMA_LANGUAGES)
 
 
 def repair_typos(conn, terms: list[Term]) -> None:

@@ -189,7 +189,9 @@ def parse(html: str | bytes) -> lxml_html.HtmlElement:
     return lxml_html.document_fromstring(html)
 
 
-def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPage:
+def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str, read_content: bool = True) -> HtmlPage:
+    """read_content=False leaves out the content extractor (the page's text is its content wrapper's):
+    a harvest reads the links now and the text in its worker process (pipelines/worker_text.py)."""
     tree = html if isinstance(html, lxml_html.HtmlElement) else parse(html)
     page = HtmlPage(url=url)
     root = tree.getroottree().getroot()
@@ -221,7 +223,7 @@ def extract_html(html: str | bytes | lxml_html.HtmlElement, url: str) -> HtmlPag
     h1 = content_h1 or _xpath("//h1")(tree)
     page.h1 = clean(h1[0].text_content()) if h1 else None
     marked = main.tag in ("main", "article") or main.get("role") == "main"
-    found = main_content(html, url, fast=marked) if isinstance(html, (str, bytes)) else None
+    found = main_content(html, url, fast=marked) if read_content and isinstance(html, (str, bytes)) else None
     if found:
         page.text = found.text
         page.headings = found.headings if page.h1 in (None, *found.headings) else [page.h1, *found.headings]

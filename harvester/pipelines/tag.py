@@ -14,7 +14,7 @@ from harvester.items import FIELD_LIMITS, strip_controls
 from harvester.pipelines import materials_only
 from harvester.tagging import TAGGER_VERSION
 from harvester.tagging.tagger import TAG_FIELDS, tag
-from harvester.tagging.worker import TaggingWorker, shared_worker
+from harvester.tagging.worker import TaggingWorker, searched_texts, shared_worker
 from harvester.urls import canonicalize
 
 
@@ -110,7 +110,7 @@ class TagPipeline:
     def _signature(item) -> tuple:
         return item["url"], tuple(item.get("link_texts") or [])
 
-    def close_spider(self, spider=None):
+    async def close_spider(self, spider=None):
         spider = spider or self.crawler.spider
         known = getattr(spider, "link_texts", {})
         for item, signature in self.tagged:
@@ -125,4 +125,6 @@ class TagPipeline:
                 tag_or_reuse(
                     item, project, getattr(spider, "previous_tags", {}), getattr(spider, "curation", None)
                 )
+        if self.worker is not None:  # the search forms asked for, and words not seen yet (later link texts)
+            await self.worker.search_forms([t for item, _ in self.tagged for t in searched_texts(item)])
         self.tagged.clear()

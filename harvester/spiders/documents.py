@@ -19,6 +19,7 @@ from harvester.tagging.vocabulary import ids as vocabulary_ids
 from harvester.urls import canonicalize
 
 OFFICE_FORMATS = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}
+FILE_TEXT_FORMATS = OFFICE_FORMATS | {"pdf"}  # files whose text is read (others: link texts only)
 LANGUAGE_ROOTS = {
     "selkosuomi",
     "selkokieli",
@@ -81,11 +82,13 @@ def _common(url: str, context: Context) -> dict:
 
 
 def page_materials(
-    text: str, url: str, body_size: int, content_type: str, context: Context
+    text: str, url: str, body_size: int, content_type: str, context: Context, read_content: bool = True
 ) -> tuple[list[Material], HtmlPage]:
     """The page itself and the platform materials it links or embeds. Raises ValueError or lxml's
     ParserError on a page that cannot be read."""
-    page = extract_html(text, url)
+    page = extract_html(text, url, read_content)
+    if not read_content and page.platforms:  # its platform materials take the page's text: read it whole
+        page = extract_html(text, url)
     canonical = canonicalize(url)
     declared = canonicalize(page.canonical) if page.canonical else canonical
     segments = [s.lower() for s in urlsplit(canonical).path.split("/") if s]

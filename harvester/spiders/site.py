@@ -27,9 +27,18 @@ from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
 from harvester.extract.platforms import registry
+from harvester.pipelines.worker_text import MAX_WORKER_PAGE_CHARS, hand_over, hand_over_page
 from harvester.registry import Source
-from harvester.spiders.documents import Context, decode_html, file_material, looks_like_html, page_materials
+from harvester.spiders.documents import (
+    FILE_TEXT_FORMATS,
+    Context,
+    decode_html,
+    file_material,
+    looks_like_html,
+    page_materials,
+)
 from harvester.spiders.oembed import OembedMixin
+from harvester.tagging.worker import worker_processes
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
 
@@ -187,13 +196,15 @@ class SiteSpider(OembedMixin, scrapy.Spider):
         if self.source.materials_selector and isinstance(response, scrapy.http.TextResponse):
             for href in response.css(self.source.materials_selector).css("a::attr(href)").getall():
                 self.listed.add(canonicalize(response.urljoin(href.strip())))
+        context = self.context(response, url)
+        in_worker = len(text) <= MAX_WORKER_PAGE_CHARS and bool(worker_processes(self.settings))
         try:
-            items, page = page_materials(
-                text, url, len(response.body), content_type, self.context(response, url)
-            )
+            items, page = page_materials(text, url, len(response.body), content_type, context, not in_worker)
         except (ValueError, etree.ParserError) as exc:
             self.record_error(url, f"unreadable HTML: {exc}", response.meta.get("referrer"))
             return
+        if in_worker and len(items) == 1:  # its text is read in the worker (pipelines/worker_text.py)
+            hand_over_page(items[0], (text, len(response.body), content_type, context))
         for item in items:
             if item["kind"] == "embed":
                 item["page_signals"]["hint"] = self.hint(item["url"])
@@ -285,6 +296,11 @@ class SiteSpider(OembedMixin, scrapy.Spider):
         fmt = file_format(url) or ("pdf" if response.body[:5] == b"%PDF-" else "file")
         context = self.context(response, url)
         extract = self.settings.getbool("AINEISTOPANKKI_EXTRACT_FILES", True)
+        if extract and fmt in FILE_TEXT_FORMATS and worker_processes(self.settings):
+            item = file_material(response.body, url, fmt, content_type, context, extract=False)
+            hand_over(item, response.body)  # its text is read in the worker (pipelines/worker_text.py)
+            yield item
+            return
         try:
             item = file_material(response.body, url, fmt, content_type, context, extract)
         except (PdfError, OfficeError) as exc:
