@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 from collections import OrderedDict
 from http.cookies import CookieError, SimpleCookie
 
@@ -33,6 +34,9 @@ MAX_BODY = 4 * 1024 * 1024
 HEAVY_AT_ONCE = 2  # of Datasette's 3 SQL threads (settings.json num_sql_threads): one stays for the rest
 HEAVY_SUFFIXES = (".csv", ".aoecsv", ".aoejson", ".atom")
 SHARED_COOKIES = {"ui_lang"}  # the interface language: part of the key; any other cookie: not cached
+
+
+SITEMAP_PART = re.compile(r"^/sitemap-[1-9][0-9]*\.xml$")  # a large catalogue's sitemap parts (sitemap.py)
 
 
 def cached_paths() -> set[str]:
@@ -51,6 +55,8 @@ def is_heavy(scope) -> bool:
     """Pages whose work grows with the catalogue (or with what the request asks for)."""
     path, query = scope.get("path", ""), scope.get("query_string", b"")
     name = catalogue_name()
+    if SITEMAP_PART.match(path):
+        return True
     if path.endswith(HEAVY_SUFFIXES) or path in (
         "/",
         "/oai",
@@ -105,7 +111,10 @@ class PageCache:
 def _page_key(scope, paths: set[str]) -> tuple | None:
     """What a cached page depends on besides the catalogue: path, query and the interface language
     cookie; None for a request whose page is not shared (not GET, signed in, any other cookie)."""
-    if scope.get("type") != "http" or scope.get("method") != "GET" or scope.get("path") not in paths:
+    path = scope.get("path")
+    if scope.get("type") != "http" or scope.get("method") != "GET":
+        return None
+    if path not in paths and not SITEMAP_PART.match(path or ""):
         return None
     language = None
     for name, value in scope.get("headers", []):

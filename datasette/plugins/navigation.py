@@ -96,17 +96,11 @@ def menu_links(datasette, request):
     ]
 
 
-# Paths another plugin answers from its own not-found handler (datasette-sitemap writes robots.txt).
-PLUGIN_ANSWERED_PATHS = frozenset({"/robots.txt"})
-
-
 @hookimpl
 def handle_exception(datasette, request, exception):
     """Not found as a page of the catalogue in the chosen language; JSON stays JSON, and other
     errors are Datasette's own (its error page, on this base template)."""
     if not isinstance(exception, Base400) or exception.status != 404 or request.path.endswith(".json"):
-        return None
-    if request.path in PLUGIN_ANSWERED_PATHS:
         return None
 
     detail = str(exception.args[0]) if exception.args else ""
