@@ -45,7 +45,9 @@ class HostAllowListMiddleware:
         if allowed is None:
             return None
         parts = urlsplit(request.url)
-        if parts.scheme not in ("http", "https") or parts.netloc.lower() not in allowed:
+        if parts.scheme not in ("http", "https") or not (
+            parts.netloc.lower() in allowed or self._oembed_request(request, parts)
+        ):
             self.crawler.stats.inc_value("aineistopankki/offsite_blocked")
             raise IgnoreRequest(f"host {parts.netloc!r} is not in the source's hosts")
         host = (parts.hostname or "").lower()
@@ -55,6 +57,13 @@ class HostAllowListMiddleware:
             return self._verdict(host)
         # Resolved in a thread: a slow DNS answer must not stall the reactor (every other download).
         return deferToThread(non_public_address, host).addCallback(self._remember, host)
+
+    def _oembed_request(self, request, parts) -> bool:
+        """An oEmbed request of a platform_metadata source (or its redirect, or the endpoint's
+        robots.txt) to an endpoint's host: those hosts are open to nothing else."""
+        if parts.netloc.lower() not in getattr(self.crawler.spider, "oembed_hosts", ()):
+            return False
+        return "platform_url" in request.meta or parts.path == "/robots.txt"
 
     def _remember(self, address: str | None, host: str) -> None:
         self.resolved[host] = address

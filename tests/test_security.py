@@ -33,6 +33,29 @@ def test_requests_stay_on_the_sources_hosts():
             mw.process_request(Request(url))
 
 
+def test_oembed_hosts_are_open_to_oembed_requests_only(monkeypatch):
+    """With platform_metadata the oEmbed endpoint's host takes the oEmbed requests (their redirects keep
+    the meta) and its robots.txt; a page of the source redirecting there is refused."""
+    monkeypatch.setenv("AINEISTOPANKKI_OEMBED_URL", "http://127.0.0.1:8799/oembed")
+    source = Source(
+        id="s",
+        name="S",
+        start_urls=("http://127.0.0.1:8701/",),
+        scope=("http://127.0.0.1:8701/",),
+        platform_metadata=True,
+    )
+    crawler = get_crawler(SiteSpider)
+    crawler.spider = SiteSpider.from_crawler(crawler, source=source)
+    mw = HostAllowListMiddleware(crawler)
+    oembed = "http://127.0.0.1:8799/oembed?url=https%3A%2F%2Fissuu.com%2Fh%2Fdocs%2Fopas"
+    assert mw.process_request(Request(oembed, meta={"platform_url": "https://issuu.com/h/docs/opas"})) is None
+    assert mw.process_request(Request("http://127.0.0.1:8799/robots.txt")) is None
+    assert mw.process_request(Request("http://127.0.0.1:8701/opas/")) is None
+    for url in ("http://127.0.0.1:8799/oembed?url=x", "http://127.0.0.1:8799/h/docs/opas"):
+        with pytest.raises(IgnoreRequest, match="not in the source's hosts"):
+            mw.process_request(Request(url, meta={"redirect_urls": ["http://127.0.0.1:8701/vanha/"]}))
+
+
 def test_a_host_name_resolving_to_a_private_address_is_refused():
     assert non_public_address("localhost") in ("127.0.0.1", "::1")
     mw = middleware_for("http://localhost:8701/")

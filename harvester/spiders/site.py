@@ -61,6 +61,7 @@ class SiteSpider(OembedMixin, scrapy.Spider):
         self.curation = curation or Curation()  # the curator's corrections (curation.yml)
         self.wayback = DEFAULT_WAYBACK
         self.allowed_hosts = source.hosts
+        self.oembed_hosts: frozenset[str] = frozenset()  # with platform_metadata: the oEmbed endpoints' hosts
         self.roots = {canonicalize(u) for u in (*source.start_urls, *source.scope)}
         self.link_texts: dict[str, list[str]] = {}
         self.query_variants: dict[str, set[str]] = {}
@@ -87,7 +88,9 @@ class SiteSpider(OembedMixin, scrapy.Spider):
                 if spider.oembed_endpoint
                 else [p.oembed for p in registry().platforms if p.oembed]
             )
-            spider.allowed_hosts = spider.allowed_hosts | {urlsplit(e).netloc.lower() for e in endpoints}
+            # allowed for the oEmbed requests only (HostAllowListMiddleware): a page of the source that
+            # redirects to a platform is still refused
+            spider.oembed_hosts = frozenset(urlsplit(e).netloc.lower() for e in endpoints)
         crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         return spider
 
