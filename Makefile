@@ -33,6 +33,10 @@ browser: $(AXE)
 		echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "Could not install chromium: the browser tests will be skipped"; }
+	@test -n "$$(fc-list :lang=ti 2>/dev/null)" || { \
+		echo "Installing an Ethiopic font, so that Tigrinya shows in the screenshots"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-sil-abyssinica >/dev/null) \
+		|| echo "Could not install fonts-sil-abyssinica: Tigrinya shows as boxes in the screenshots"; }
 
 $(AXE):
 	@command -v npm >/dev/null 2>&1 || { \
