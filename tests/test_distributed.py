@@ -85,6 +85,26 @@ def test_sources_sharing_a_host_are_one_unit():
     assert sorted(sorted(u["sources"]) for u in units) == [["a", "b"], ["c", "d"], ["e"]]
 
 
+def test_sources_asking_one_oembed_endpoint_are_one_unit(monkeypatch):
+    """platform_metadata sources all ask the platforms' oEmbed hosts: two workers must not both do it."""
+    monkeypatch.setenv("AINEISTOPANKKI_OEMBED_URL", "http://oembed.example:8799/oembed")
+
+    def source(sid, url, metadata):
+        return Source(id=sid, name=sid, start_urls=(url,), scope=(url,), platform_metadata=metadata)
+
+    units = units_of(
+        [
+            source("a", "https://a.example/", True),
+            source("b", "https://b.example/", True),
+            source("c", "https://c.example/", False),
+        ]
+    )
+    assert sorted(sorted(u["sources"]) for u in units) == [["a", "b"], ["c"]]
+    monkeypatch.delenv("AINEISTOPANKKI_OEMBED_URL")  # the registry's endpoints: the same grouping
+    assert sorted(sorted(u["sources"]) for u in units_of([source("a", "https://a.example/", True),
+        source("b", "https://b.example/", True)])) == [["a", "b"]]  # fmt: skip
+
+
 def test_two_workers_harvest_what_one_process_does(web, sources, redis_url, reference, tmp_path):
     db = tmp_path / "catalog.db"
     web.reset()

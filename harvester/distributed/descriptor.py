@@ -99,7 +99,12 @@ def host_name(netloc: str) -> str:
 
 def units_of(sources: list, wayback_url: str | None = None) -> list[dict]:
     """Group sources that share a host (union-find over host names) into work units, largest
-    first so the long crawls start early."""
+    first so the long crawls start early. The hosts a source asks are its own, the Wayback Machine's
+    when it is harvested from there, and the oEmbed endpoints' with platform_metadata."""
+    from urllib.parse import urlsplit
+
+    from harvester.spiders.oembed import oembed_endpoints
+
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -112,9 +117,9 @@ def units_of(sources: list, wayback_url: str | None = None) -> list[dict]:
     for source in sources:
         hosts = {host_name(h) for h in source.hosts if h}
         if source.wayback and wayback_url:
-            from urllib.parse import urlsplit
-
             hosts.add(host_name(urlsplit(wayback_url).netloc))
+        if source.platform_metadata:  # the oEmbed endpoints are hosts it asks too
+            hosts |= {host_name(urlsplit(url).netloc) for url in oembed_endpoints()}
         hosts_of[source.id] = hosts or {f"source:{source.id}"}
         first, *rest = sorted(hosts_of[source.id])
         for host in rest:

@@ -10,6 +10,7 @@ one has been answered and the endpoint's robots.txt is known.
 from __future__ import annotations
 
 import json
+import os
 from collections import deque
 
 import scrapy
@@ -17,6 +18,15 @@ import scrapy
 from harvester.extract.html import clean
 from harvester.extract.platforms import match as platform_match
 from harvester.extract.platforms import oembed_url
+
+
+def oembed_endpoints(override: str | None = None) -> list[str]:
+    """The oEmbed endpoints a platform_metadata source may ask: every platform's, or the one
+    override (AINEISTOPANKKI_OEMBED_URL, a local test server)."""
+    from harvester.extract.platforms import registry
+
+    override = override or os.environ.get("AINEISTOPANKKI_OEMBED_URL") or None
+    return [override] if override else [p.oembed for p in registry().platforms if p.oembed]
 
 
 class OembedMixin:

@@ -26,7 +26,6 @@ from harvester.curation import Curation
 from harvester.extract.html import clean
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
-from harvester.extract.platforms import registry
 from harvester.pipelines.worker_text import MAX_WORKER_PAGE_CHARS, hand_over, hand_over_page
 from harvester.registry import Source
 from harvester.spiders.documents import (
@@ -37,7 +36,7 @@ from harvester.spiders.documents import (
     looks_like_html,
     page_materials,
 )
-from harvester.spiders.oembed import OembedMixin
+from harvester.spiders.oembed import OembedMixin, oembed_endpoints
 from harvester.tagging.worker import worker_processes
 from harvester.urls import canonicalize, file_format, in_scope, is_skippable
 from harvester.wayback import DEFAULT_WAYBACK, original_url, snapshot_request_url
@@ -83,11 +82,7 @@ class SiteSpider(OembedMixin, scrapy.Spider):
                 crawler.settings.get("AINEISTOPANKKI_OEMBED_URL")
                 or os.environ.get("AINEISTOPANKKI_OEMBED_URL")
             ) or None
-            endpoints = (
-                [spider.oembed_endpoint]
-                if spider.oembed_endpoint
-                else [p.oembed for p in registry().platforms if p.oembed]
-            )
+            endpoints = oembed_endpoints(spider.oembed_endpoint)
             # allowed for the oEmbed requests only (HostAllowListMiddleware): a page of the source that
             # redirects to a platform is still refused
             spider.oembed_hosts = frozenset(urlsplit(e).netloc.lower() for e in endpoints)
