@@ -2,8 +2,10 @@
 on a synthetic web of 10 hosts × 100 pages with 200 PDFs, served on loopback.
 
 Prints pages per second of the bare spider and of the full pipeline with PDF extraction on and off,
-their ratios, and the peak RSS of each run; each mode runs ROUNDS times, interleaved, and the
-medians are compared. Usage: python bench/throughput.py [HOSTS] [PAGES] [PDFS] [ROUNDS]
+their ratios, the peak RSS of each run and the CPU seconds it used (the harvest's worker process
+included: on two cores the total, not the crawler's share, sets the pace); each mode runs ROUNDS
+times, interleaved, and the medians are compared.
+Usage: python bench/throughput.py [HOSTS] [PAGES] [PDFS] [ROUNDS]
 """
 
 from __future__ import annotations
@@ -23,21 +25,23 @@ from cli_run import sources_file  # noqa: E402
 from synthweb import SyntheticWeb  # noqa: E402
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of a child process."""
+def run(command: list[str]) -> tuple[float, float, float]:
+    """(seconds, peak RSS in MB, CPU seconds with its worker processes) of a child process."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     if status != 0:
         raise SystemExit(f"{command} failed with status {status}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 MODES = ("bare Scrapy", "full, PDF text", "full, no PDF text")
 
 
-def harvest_once(name: str, hosts: int, pages: int, pdfs: int, folder: str) -> tuple[int, float, float]:
-    """(responses, seconds, peak RSS in MB) of one run of one mode on a fresh synthetic web."""
+def harvest_once(
+    name: str, hosts: int, pages: int, pdfs: int, folder: str
+) -> tuple[int, float, float, float]:
+    """(responses, seconds, peak RSS in MB, CPU seconds) of one run of one mode on a fresh synthetic web."""
     with SyntheticWeb([pages] * hosts, pdfs_per_host=pdfs) as web:
         sources = sources_file(web, folder)
         if name == "bare Scrapy":
@@ -48,8 +52,8 @@ def harvest_once(name: str, hosts: int, pages: int, pdfs: int, folder: str) -> t
                        "--db", str(db), "--delay", "0", "--no-cache"]  # fmt: skip
             if "no PDF" in name:
                 command.append("--no-file-text")
-        seconds, rss = run(command)
-        return sum(len(times) for times in web.arrivals.values()), seconds, rss
+        seconds, rss, cpu = run(command)
+        return sum(len(times) for times in web.arrivals.values()), seconds, rss, cpu
 
 
 def main() -> None:
@@ -58,11 +62,13 @@ def main() -> None:
     )
     rates: dict[str, list[float]] = {name: [] for name in MODES}
     peak: dict[str, float] = dict.fromkeys(MODES, 0.0)
+    cpu: dict[str, list[float]] = {name: [] for name in MODES}
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(rounds):  # interleaved, so that a slow moment of the machine hits every mode
             for name in MODES:
-                responses, seconds, rss = harvest_once(name, hosts, pages, pdfs, tmp)
+                responses, seconds, rss, used = harvest_once(name, hosts, pages, pdfs, tmp)
                 rates[name].append(responses / seconds)
+                cpu[name].append(used)
                 peak[name] = max(peak[name], rss)
     median = {name: statistics.median(values) for name, values in rates.items()}
     base = median["bare Scrapy"]
@@ -71,7 +77,7 @@ def main() -> None:
         per_round = [rate / bare for rate, bare in zip(rates[name], rates["bare Scrapy"], strict=True)]
         spread = f"rounds {min(per_round):.2f}–{max(per_round):.2f}"
         print(f"  {name:18} {median[name]:6.1f} pages/s  ({median[name] / base:.2f} of bare; {spread})"
-              f"  peak RSS {peak[name]:.0f} MB")  # fmt: skip
+              f"  peak RSS {peak[name]:.0f} MB  CPU {statistics.median(cpu[name]):.1f} s")  # fmt: skip
     print(
         f"throughput ratio_with_pdf={median['full, PDF text'] / base:.2f} "
         f"ratio_without_pdf={median['full, no PDF text'] / base:.2f} "
