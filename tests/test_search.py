@@ -175,3 +175,25 @@ def test_an_older_catalogue_gets_the_normalised_index_when_opened(tmp_path):
     assert {
         c["id"] for c in search.search(db.conn, search.Selection(q="raportit", size=100))["results"]
     } >= guides
+
+
+def test_the_snippet_shows_the_materials_own_words_before_a_link_text_repeating_the_title():
+    import importlib.util
+
+    from harvester import web
+
+    spec = importlib.util.spec_from_file_location("search_plugin", web.CONFIG_DIR / "plugins" / "search.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    card = {
+        "title": "Tervetuloa Länsirannikolle – selkokielinen opas",
+        "description": None,
+        "text": "Tämä opas kertoo, miten asunto haetaan ja mistä saa apua.",
+        "link_texts": ["Tervetuloa  Länsirannikolle – selkokielinen opas", "Lataa selkokielinen opas (PDF)"],
+        "excerpt": None,
+    }
+    shown = str(plugin.snippet(card, search.parse("opas")))
+    assert shown.startswith("Tämä <mark>opas</mark> kertoo"), shown
+    card["text"] = "Asunnon hakeminen alkaa ilmoittautumisesta."  # no match in the text: a link text
+    shown = str(plugin.snippet(card, search.parse("opas")))
+    assert shown == "Lataa selkokielinen <mark>opas</mark> (PDF)", shown

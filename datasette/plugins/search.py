@@ -132,10 +132,14 @@ def snippet(card: dict, terms: list[catalogue_search.Term]) -> Markup | None:
     """About SNIPPET_WORDS words around the first word that matched, the matches marked; escaped
     here, the query never reaches the page raw."""
     matches = _matcher(terms)
+    # the material's own words before what the pages linking it say; a link text that only repeats
+    # the title says nothing the card's heading does not
+    title = " ".join((card["title"] or "").lower().split())
+    link_texts = [t for t in card["link_texts"] if " ".join(t.lower().split()) not in (title, "")]
     texts = (
         card["description"],
-        " | ".join(card["link_texts"]),
         card["text"],
+        " | ".join(link_texts),
         card["excerpt"],
         card["title"],
     )
