@@ -13,6 +13,8 @@ so), so `tags` counts the pairs (row, value).
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet
 from datasette.filters import FilterArguments
@@ -161,3 +163,27 @@ def filters_from_request(request, database, table, datasette):
 @hookimpl
 def register_facet_classes():
     return [TagsFacet, CountedFacet]
+
+
+def without_blank_searches(query_string: bytes) -> bytes:
+    """The query without `_search=` (and `_search_column=`) arguments that hold no words: the table's
+    search form sends one when submitted empty, and SQLite's full-text search refuses an empty query
+    ("fts5: syntax error"), so a filter applied with an empty search box gave an error page."""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    kept = [
+        (k, v) for k, v in pairs if not (k.startswith("_search") and k != "_searchmode" and not v.strip())
+    ]
+    return query_string if len(kept) == len(pairs) else urlencode(kept).encode("latin-1")
+
+
+@hookimpl
+def asgi_wrapper():
+    def wrap(app):
+        async def clean(scope, receive, send):
+            if scope.get("type") == "http" and b"_search" in scope.get("query_string", b""):
+                scope = {**scope, "query_string": without_blank_searches(scope["query_string"])}
+            await app(scope, receive, send)
+
+        return clean
+
+    return wrap

@@ -5,31 +5,21 @@ missing string, so a page never shows a bare key."""
 
 from __future__ import annotations
 
-from functools import cache
-from http.cookies import SimpleCookie
-from urllib.parse import parse_qs
+import contextlib
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from datasette import hookimpl
-from harvester import yamlload
-from harvester.web import CONFIG_DIR
+from harvester.ui_language import (  # noqa: F401 - messages and translate are this plugin's API too
+    DEFAULT,
+    REQUEST_LANGUAGE,
+    UI_LANGUAGES,
+    messages,
+    translate,
+)
 
-UI_LANGUAGES = ("fi", "sv", "en")
-DEFAULT = "fi"
 COOKIE = "ui_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-MESSAGES_FILE = CONFIG_DIR / "i18n" / "messages.yml"
-
-
-@cache
-def messages() -> dict[str, dict[str, str]]:
-    return yamlload.safe_load(MESSAGES_FILE.read_text(encoding="utf-8")) or {}
-
-
-def translate(key: str, lang: str = DEFAULT, **values) -> str:
-    """The message `key` in `lang` (else Finnish, else the key), formatted with `values`."""
-    entry = messages().get(key) or {}
-    text = entry.get(lang) or entry.get(DEFAULT) or key
-    return text.format(**values) if values else text
 
 
 def _chosen(query_string: bytes | str) -> str | None:
@@ -37,6 +27,19 @@ def _chosen(query_string: bytes | str) -> str | None:
         query_string = query_string.decode("latin-1")
     value = (parse_qs(query_string).get("lang") or [None])[0]
     return value if value in UI_LANGUAGES else None
+
+
+def _remembered(scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"cookie":
+            cookies = SimpleCookie()
+            try:
+                cookies.load(value.decode("latin-1"))
+            except CookieError:
+                return None
+            if COOKIE in cookies and cookies[COOKIE].value in UI_LANGUAGES:
+                return cookies[COOKIE].value
+    return None
 
 
 def ui_language(request) -> str:
@@ -58,27 +61,62 @@ def extra_template_vars(request):
 
 @hookimpl
 def asgi_wrapper():
-    """Remember a `?lang=` choice in a cookie on the response that answered it."""
+    """Remember a `?lang=` choice in a cookie on the response that answered it, and keep the
+    request's language for the hooks that do not get the request."""
 
     def wrap(app):
         async def remember(scope, receive, send):
-            chosen = _chosen(scope.get("query_string", b"")) if scope.get("type") == "http" else None
-            if not chosen:
+            if scope.get("type") != "http":
                 return await app(scope, receive, send)
-
-            async def send_with_cookie(event):
-                if event["type"] == "http.response.start":
-                    cookie = SimpleCookie()
-                    cookie[COOKIE] = chosen
-                    cookie[COOKIE]["path"] = "/"
-                    cookie[COOKIE]["max-age"] = COOKIE_MAX_AGE
-                    cookie[COOKIE]["samesite"] = "Lax"
-                    header = cookie[COOKIE].OutputString().encode("latin-1")
-                    event = {**event, "headers": [*event.get("headers", []), (b"set-cookie", header)]}
-                await send(event)
-
-            return await app(scope, receive, send_with_cookie)
+            chosen = _chosen(scope.get("query_string", b""))
+            if chosen:  # Datasette would read ?lang= as a filter on a column "lang": a cookie here
+                scope = _as_cookie(scope, chosen)
+            # for the hooks Datasette calls without the request (labels.py's render_cell)
+            token = REQUEST_LANGUAGE.set(chosen or _remembered(scope) or DEFAULT)
+            try:
+                if not chosen:
+                    return await app(scope, receive, send)
+                return await _remembering(app, scope, receive, send, chosen)
+            finally:
+                REQUEST_LANGUAGE.reset(token)
 
         return remember
 
     return wrap
+
+
+def _as_cookie(scope, chosen: str) -> dict:
+    """The request as if it had come with the cookie of the chosen language and without ?lang=: a
+    table page keeps its rows, and every page (and the heavy-page cache) reads the language one way."""
+    query = [
+        (k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"), True) if k != "lang"
+    ]
+    cookies = SimpleCookie()
+    headers = []
+    for name, value in scope.get("headers", []):
+        if name.lower() != b"cookie":
+            headers.append((name, value))
+            continue
+        with contextlib.suppress(CookieError):
+            cookies.load(value.decode("latin-1"))
+    cookies[COOKIE] = chosen
+    cookie = "; ".join(f"{key}={morsel.coded_value}" for key, morsel in cookies.items())
+    headers.append((b"cookie", cookie.encode("latin-1")))
+    return {**scope, "query_string": urlencode(query).encode("latin-1"), "headers": headers}
+
+
+async def _remembering(app, scope, receive, send, chosen: str):
+    """The app's answer with a cookie that remembers the chosen language."""
+
+    async def send_with_cookie(event):
+        if event["type"] == "http.response.start":
+            cookie = SimpleCookie()
+            cookie[COOKIE] = chosen
+            cookie[COOKIE]["path"] = "/"
+            cookie[COOKIE]["max-age"] = COOKIE_MAX_AGE
+            cookie[COOKIE]["samesite"] = "Lax"
+            header = cookie[COOKIE].OutputString().encode("latin-1")
+            event = {**event, "headers": [*event.get("headers", []), (b"set-cookie", header)]}
+        await send(event)
+
+    return await app(scope, receive, send_with_cookie)

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from datasette import hookimpl
 from harvester.catalog.readiness import licence_problem, problem_message
 from harvester.tagging.vocabulary import label_map
+from harvester.ui_language import REQUEST_LANGUAGE, translate
 from harvester.web import catalogue_name
 
 VOCABULARY_COLUMNS = {"type": "types", "languages": "languages", "phases": "phases", "audiences": "audiences"}
@@ -97,14 +98,21 @@ def render_cell(row, value, column, table, database):
     if column == "project_id":  # expanded as a foreign key: {"value": id, "label": name}
         project, name = (value["value"], value["label"]) if isinstance(value, dict) else (value, value)
         return Markup(f'<a href="/hanke/{escape(project)}">{escape(name or project)}</a>')
+    lang = REQUEST_LANGUAGE.get()  # render_cell gets no request: the i18n plugin keeps its language
     if column in ("languages", "phases", "audiences"):
         try:
-            shown = labels(value, VOCABULARY_COLUMNS[column])
+            shown = labels(value, VOCABULARY_COLUMNS[column], lang)
         except (ValueError, TypeError):
             return None
         return Markup(", ".join(str(escape(s)) for s in shown))
-    if column == "plain_language":
-        return Markup("selkokieli ✓") if value else Markup("–")  # an empty Markup would show the 0
+    if column == "type":  # expanded as a foreign key to the types table, or the bare id
+        type_id = value.get("value") if isinstance(value, dict) else value
+        if not isinstance(type_id, str):
+            return None
+        shown = escape(label(type_id, "types", lang))
+        return Markup(f'<a href="/{catalogue_name()}/types/{escape(type_id)}">{shown}</a>')
+    if column == "plain_language":  # an empty Markup would show the 0
+        return Markup(f"{escape(translate('material.plain', lang))} ✓") if value else Markup("–")
     return None
 
 
