@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from functools import cache
+from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 
 from harvester import yamlload
@@ -83,3 +84,16 @@ def catalogue(datasette):
 async def read(datasette, query, *args):
     """One of harvester.catalog.queries run on the catalogue in Datasette's read thread."""
     return await catalogue(datasette).execute_fn(lambda conn: query(conn, *args))
+
+
+def scope_cookies(scope) -> SimpleCookie | None:
+    """The cookies of an ASGI request (for the plugins' ASGI wrappers, which see no Request);
+    None when a Cookie header cannot be read."""
+    cookies = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"cookie":
+            try:
+                cookies.load(value.decode("latin-1"))
+            except CookieError:
+                return None
+    return cookies

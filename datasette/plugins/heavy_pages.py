@@ -24,10 +24,9 @@ import asyncio
 import os
 import re
 from collections import OrderedDict
-from http.cookies import CookieError, SimpleCookie
 
 from datasette import hookimpl
-from harvester.web import catalogue, catalogue_name
+from harvester.web import catalogue, catalogue_name, scope_cookies
 
 MAX_ENTRIES = 256
 MAX_BODY = 4 * 1024 * 1024
@@ -116,19 +115,12 @@ def _page_key(scope, paths: set[str]) -> tuple | None:
         return None
     if path not in paths and not SITEMAP_PART.match(path or ""):
         return None
-    language = None
-    for name, value in scope.get("headers", []):
-        if name.lower() == b"authorization":
-            return None
-        if name.lower() == b"cookie":
-            cookies = SimpleCookie()
-            try:
-                cookies.load(value.decode("latin-1"))
-            except CookieError:
-                return None
-            if set(cookies) - SHARED_COOKIES:
-                return None
-            language = cookies["ui_lang"].value if "ui_lang" in cookies else None
+    if any(name.lower() == b"authorization" for name, _ in scope.get("headers", [])):
+        return None
+    cookies = scope_cookies(scope)
+    if cookies is None or set(cookies) - SHARED_COOKIES:
+        return None
+    language = cookies["ui_lang"].value if "ui_lang" in cookies else None
     return scope["path"], scope.get("query_string", b""), language
 
 

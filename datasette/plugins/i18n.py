@@ -5,8 +5,7 @@ missing string, so a page never shows a bare key."""
 
 from __future__ import annotations
 
-import contextlib
-from http.cookies import CookieError, SimpleCookie
+from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from datasette import hookimpl
@@ -17,6 +16,7 @@ from harvester.ui_language import (  # noqa: F401 - messages and translate are t
     messages,
     translate,
 )
+from harvester.web import scope_cookies
 
 COOKIE = "ui_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -30,16 +30,9 @@ def _chosen(query_string: bytes | str) -> str | None:
 
 
 def _remembered(scope) -> str | None:
-    for name, value in scope.get("headers", []):
-        if name.lower() == b"cookie":
-            cookies = SimpleCookie()
-            try:
-                cookies.load(value.decode("latin-1"))
-            except CookieError:
-                return None
-            if COOKIE in cookies and cookies[COOKIE].value in UI_LANGUAGES:
-                return cookies[COOKIE].value
-    return None
+    cookies = scope_cookies(scope) or {}
+    value = cookies[COOKIE].value if COOKIE in cookies else None
+    return value if value in UI_LANGUAGES else None
 
 
 def ui_language(request) -> str:
@@ -91,14 +84,8 @@ def _as_cookie(scope, chosen: str) -> dict:
     query = [
         (k, v) for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"), True) if k != "lang"
     ]
-    cookies = SimpleCookie()
-    headers = []
-    for name, value in scope.get("headers", []):
-        if name.lower() != b"cookie":
-            headers.append((name, value))
-            continue
-        with contextlib.suppress(CookieError):
-            cookies.load(value.decode("latin-1"))
+    cookies = scope_cookies(scope) or SimpleCookie()  # an unreadable Cookie header is dropped
+    headers = [(name, value) for name, value in scope.get("headers", []) if name.lower() != b"cookie"]
     cookies[COOKIE] = chosen
     cookie = "; ".join(f"{key}={morsel.coded_value}" for key, morsel in cookies.items())
     headers.append((b"cookie", cookie.encode("latin-1")))
