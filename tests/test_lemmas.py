@@ -3,6 +3,8 @@ broken or unwritable cache only costs time."""
 
 from __future__ import annotations
 
+import marshal
+
 import simplemma
 from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
 
@@ -59,7 +61,18 @@ def test_broken_cache_is_rebuilt(tmp_path):
     lemmas.IndexedStreamMap("en", tmp_path)
     (path,) = tmp_path.glob("simplemma-*-en-*.idx")
     whole = path.read_bytes()
-    for broken in (b"", whole[:100], lemmas.MAGIC + b"\x00garbage", whole[: len(whole) // 2]):
+    count, firsts, offsets, keys, values = marshal.loads(whole[len(lemmas.MAGIC) :])
+    shifted = [offset + 1 for offset in offsets]  # plausible numbers, wrong places
+    wrong_types = [str(key) for key in keys]
+    forged = [
+        lemmas.MAGIC + marshal.dumps(fields)
+        for fields in (
+            (count, firsts, shifted, keys, values),
+            (count, firsts, offsets, wrong_types, values),
+            7,
+        )
+    ]
+    for broken in (b"", whole[:100], lemmas.MAGIC + b"\x00garbage", whole[: len(whole) // 2], *forged):
         path.write_bytes(broken)
         stream = lemmas.IndexedStreamMap("en", tmp_path)
         assert lookups(stream, "en") == lookups(StreamMap("en"), "en")

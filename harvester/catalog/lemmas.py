@@ -92,11 +92,24 @@ def _read_index(path: Path, data: bytes, expected: int) -> tuple[list, list] | N
     except (EOFError, ValueError, TypeError):
         return None
     blocks = (expected + BLOCK_SIZE - 1) // BLOCK_SIZE
-    if count != expected or not len(firsts) == len(offsets) == len(keys) == len(values) == blocks:
+    columns = (firsts, offsets, keys, values)
+    if count != expected or not all(isinstance(c, list) and len(c) == blocks for c in columns):
         return None
-    if any(offset >= len(data) for offset in offsets[-1:]):
+    if not all(type(x) is bytes for c in (firsts, keys, values) for x in c):
         return None
-    return firsts, list(zip(offsets, keys, values, strict=True))
+    if (
+        not all(type(x) is int for x in offsets)
+        or offsets != sorted(set(offsets))
+        or offsets[-1:] >= [len(data)]
+    ):
+        return None
+    index = list(zip(offsets, keys, values, strict=True))
+    # a sample of blocks decoded from their seeds must start with the recorded first key
+    for block in range(0, blocks, max(1, blocks // 16)):
+        _, key, _ = next(frontcode._iter_records(data, *index[block]), (None, None, None))
+        if key != firsts[block]:
+            return None
+    return firsts, index
 
 
 def _write_index(path: Path, count: int, firsts: list, blocks: list) -> None:
