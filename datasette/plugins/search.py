@@ -169,7 +169,7 @@ async def run_search(datasette, selection):
     """The search in Datasette's read thread under its time limit."""
     limit = datasette.setting("sql_time_limit_ms")
     # Lemmatising (and trying a typo's variants) runs outside the time limit: the first search of a
-    # process loads the dictionaries (seconds); warming them at startup kept the server from answering.
+    # process opens the dictionaries (~0.5 s with the cached index, catalog/lemmas.py; seconds without).
     terms = await asyncio.to_thread(catalogue_search.parse, selection.q)
     await catalogue(datasette).execute_fn(lambda conn: catalogue_search.repair_typos(conn, terms))
 
