@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import time
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -173,16 +174,38 @@ async def run_search(datasette, selection):
     terms = await asyncio.to_thread(catalogue_search.parse, selection.q)
     await catalogue(datasette).execute_fn(lambda conn: catalogue_search.repair_typos(conn, terms))
 
+    stopped = []
+
     def limited(conn):
-        with sqlite_timelimit(conn, limit):
+        with time_limit(conn, limit, stopped):
             return catalogue_search.search(conn, selection, terms)
 
     try:
         return await catalogue(datasette).execute_fn(limited)
     except sqlite3.OperationalError as error:
-        if "interrupt" in str(error).lower():
+        # stopped inside a virtual table's constructor, SQLite says "vtable constructor failed"
+        if stopped or "interrupt" in str(error).lower():
             raise Interrupted() from error
         raise
+
+
+@contextmanager
+def time_limit(conn, ms: int, stopped: list):
+    """Datasette's time limit for one search, noting in `stopped` when it stopped the query: SQLite
+    does not always say "interrupted" then."""
+    deadline = time.perf_counter() + ms / 1000
+
+    def handler():
+        if time.perf_counter() >= deadline:
+            stopped.append(True)
+            return 1  # stops the query
+        return 0
+
+    conn.set_progress_handler(handler, 1 if ms <= 20 else 1000)  # ~0.08 ms a 1,000 instructions
+    try:
+        yield
+    finally:
+        conn.set_progress_handler(None, 0)
 
 
 def facet_view(selection, facets: dict[str, dict]) -> list[dict]:
