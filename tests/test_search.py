@@ -197,3 +197,28 @@ def test_the_snippet_shows_the_materials_own_words_before_a_link_text_repeating_
     card["text"] = "Asunnon hakeminen alkaa ilmoittautumisesta."  # no match in the text: a link text
     shown = str(plugin.snippet(card, search.parse("opas")))
     assert shown == "Lataa selkokielinen <mark>opas</mark> (PDF)", shown
+
+
+def test_the_time_limit_says_when_it_stopped_a_query_even_in_a_vtable_constructor(tmp_path):
+    """SQLite reports a query stopped while it builds a virtual table as "vtable constructor failed",
+    not "interrupted": the search plugin asks its time limit instead of reading the message."""
+    import importlib.util
+
+    from harvester import web
+
+    spec = importlib.util.spec_from_file_location("search_plugin", web.CONFIG_DIR / "plugins" / "search.py")
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    db = tmp_path / "fts.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create virtual table t using fts5(body, tokenize='trigram')")
+        conn.execute("insert into t values ('kotoutumiskoulutus')")
+    conn = sqlite3.connect(db)  # a new connection: the vtable is built by the next query
+    stopped = []
+    with pytest.raises(sqlite3.OperationalError), plugin.time_limit(conn, 0, stopped):
+        conn.execute("select * from t where t match 'koulutus'").fetchall()
+    assert stopped
+    stopped.clear()
+    with plugin.time_limit(conn, 10_000, stopped):
+        assert conn.execute("select count(*) from t where t match 'koulutus'").fetchone() == (1,)
+    assert not stopped
