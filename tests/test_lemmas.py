@@ -30,10 +30,10 @@ def test_cached_index_gives_simplemmas_lookups(tmp_path, monkeypatch):
             raise AssertionError("the index was built again instead of read from the cache")
 
         with monkeypatch.context() as patch:
-            patch.setattr(lemmas, "_build_index", no_rebuild)
+            patch.setattr(StreamMap, "__init__", no_rebuild)
             cached = lemmas.IndexedStreamMap(lang, tmp_path)
         assert cached._blocks == built._blocks and cached._firsts == built._firsts
-        own = StreamMap(lang)  # simplemma's own index (the same block size)
+        own = StreamMap(lang)  # simplemma's own index
         assert cached._blocks == own._blocks and cached._firsts == own._firsts
         assert lookups(cached, lang) == lookups(own, lang)
         assert any(lookups(cached, lang).values()), "no word was found at all"

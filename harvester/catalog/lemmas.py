@@ -1,11 +1,11 @@
-"""simplemma's frugal (front-coded) dictionaries, opened in milliseconds instead of seconds.
+"""simplemma's frugal (front-coded) dictionaries, opened in a fraction of a second instead of seconds.
 
 simplemma's memory-frugal backend answers a lookup by bisecting to a block of 32 records and decoding
 that block, but before the first lookup it decodes every record once in Python to find where the blocks
 start: 1.9 s for Finnish (3.5 million forms), 2.6 s for fi+sv+en, paid by every harvest that publishes
 and by the web server's first search. The block starts depend only on the dictionary file, so they are
-kept in a cache file beside it and read back (~0.1 s). Lookups are simplemma's own, so the lemmas are
-the same (tests/test_lemmas.py compares them).
+kept in a cache folder (cache_dir()) and read back: ~0.3 s for the three with their checks. Lookups are
+simplemma's own, so the lemmas are the same (tests/test_lemmas.py compares them).
 
 The cache is an optimisation only: a missing, stale, foreign or unwritable cache means the index is
 built as simplemma builds it. Its name holds simplemma's version and the dictionary's digest.
@@ -25,14 +25,11 @@ from simplemma import Lemmatizer, __version__
 from simplemma.strategies import DefaultStrategy
 from simplemma.strategies.dictionaries import frontcode
 from simplemma.strategies.dictionaries.dictionary_factory import CachingDictionaryFactory, _read_decompressed
-from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
+from simplemma.strategies.dictionaries.stream_dictionary_factory import _BLOCK_SIZE, StreamMap
 from simplemma.strategies.dictionary_lookup import DictionaryLookupStrategy
 from simplemma.utils import normalize_token
 
 MAGIC = b"aineistopankki-lemma-index-1"
-# Records a block, as simplemma's. Measured on 3,553 words x fi/sv/en: 16 → lookups 0.48 s instead of
-# 0.66 s for +36 MB, 8 → 0.36 s for +108 MB; the web server and the harvest hold it: not worth it.
-BLOCK_SIZE = 32
 
 
 def cache_dir() -> Path:
@@ -44,42 +41,25 @@ def cache_dir() -> Path:
 
 
 class IndexedStreamMap(StreamMap):
-    """simplemma's StreamMap with blocks of BLOCK_SIZE records, its index read from the cache when
-    the cache holds this dictionary's. simplemma's lookup works on any block size (it bisects the
-    blocks' first keys and decodes one block); smaller blocks decode fewer records a lookup."""
+    """simplemma's StreamMap, its block index read from the cache when the cache holds this
+    dictionary's, else built by simplemma and cached."""
 
     def __init__(self, lang: str, folder: Path | None) -> None:
         data = _read_decompressed(lang)
         digest = hashlib.sha256(data).hexdigest()[:20]
-        name = f"simplemma-{__version__}-{lang}-{digest}-{BLOCK_SIZE}.idx"
-        path = folder / name if folder else None
+        path = folder / f"simplemma-{__version__}-{lang}-{digest}-{_BLOCK_SIZE}.idx" if folder else None
+        loaded = _read_index(path, data) if path else None
+        if loaded is None:
+            super().__init__(lang)  # simplemma's own pass over every record
+            if path:
+                _write_index(path, self._count, self._firsts, self._blocks)
+            return
         self._data = data
         self._rev, self._count, self._pos = frontcode._read_header(data)
-        loaded = _read_index(path, data, self._count) if path else None
-        if loaded is None:
-            loaded = _build_index(data, self._pos, self._count)
-            if path:
-                _write_index(path, self._count, *loaded)
         self._firsts, self._blocks = loaded
 
 
-def _build_index(data: bytes, start: int, count: int) -> tuple[list, list]:
-    """One pass over every record, as simplemma's StreamMap makes it (seconds for Finnish)."""
-    firsts: list[bytes] = []
-    blocks: list[tuple[int, bytes, bytes]] = []
-    prev_key, prev_value = b"", b""
-    index = -1
-    for index, (record_start, key, value) in enumerate(frontcode._iter_records(data, start)):
-        if index % BLOCK_SIZE == 0:
-            firsts.append(key)
-            blocks.append((record_start, prev_key, prev_value))
-        prev_key, prev_value = key, value
-    if index + 1 != count:
-        raise ValueError(frontcode._CORRUPT_STREAM_MSG)
-    return firsts, blocks
-
-
-def _read_index(path: Path, data: bytes, expected: int) -> tuple[list, list] | None:
+def _read_index(path: Path, data: bytes) -> tuple[list, list] | None:
     """The cached block index when it is whole and fits this dictionary, else None."""
     try:
         raw = path.read_bytes()
@@ -91,7 +71,8 @@ def _read_index(path: Path, data: bytes, expected: int) -> tuple[list, list] | N
         count, firsts, offsets, keys, values = marshal.loads(raw[len(MAGIC) :])
     except (EOFError, ValueError, TypeError):
         return None
-    blocks = (expected + BLOCK_SIZE - 1) // BLOCK_SIZE
+    _, expected, _ = frontcode._read_header(data)
+    blocks = (expected + _BLOCK_SIZE - 1) // _BLOCK_SIZE
     columns = (firsts, offsets, keys, values)
     if count != expected or not all(isinstance(c, list) and len(c) == blocks for c in columns):
         return None

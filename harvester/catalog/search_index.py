@@ -49,9 +49,9 @@ def type_token(type_id: str) -> str:
     return TYPE_TOKEN + type_id.replace("-", "")
 
 
-# Forms found during the harvest by its worker process (harvester/tagging/worker.py), which reads the
-# frugal dictionaries while the crawl runs, so that publishing does not spend seconds loading the fast
-# ones; the two backends give the same lemmas.
+# Forms found during the harvest by its worker process (harvester/tagging/worker.py) while the crawl
+# runs, so that publishing does not lemmatise every new word after it; the same dictionaries, the same
+# lemmas.
 PRECOMPUTED: dict[str, tuple[str, ...]] = {}
 
 

@@ -11,10 +11,15 @@ import logging
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
 from harvester.pipelines import materials_only
-from harvester.tagging.worker import TaggingWorker, file_text_of, shared_worker, worker_processes
+from harvester.tagging.worker import (
+    FILE_TEXT_FIELDS,
+    TaggingWorker,
+    file_text_of,
+    shared_worker,
+    worker_processes,
+)
 
 logger = logging.getLogger(__name__)
-FILE_FIELDS = ("title", "text", "headings", "declared_language")
 # A larger page is read in the crawler at once, as before: pages waiting for the worker are held in the
 # crawler's memory, and a few hostile multi-megabyte pages queued there took it past 800 MB
 # (tests/test_hostile_harvest.py). Real pages stay under it (p95 512 kB of the article benchmark's 181).
@@ -78,7 +83,7 @@ class WorkerTextPipeline:
         except (PdfError, OfficeError) as exc:
             spider.record_error(item["url"], str(exc), item.get("referrer"))
             return
-        item.update({name: found[name] for name in FILE_FIELDS})
+        item.update({name: found[name] for name in FILE_TEXT_FIELDS})
         if found.get("text_source") == "OCR":
             spider.crawler.stats.inc_value("aineistopankki/ocr_files")
             spider.crawler.stats.inc_value("aineistopankki/ocr_pages", found.get("ocr_pages") or 0)
