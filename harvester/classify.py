@@ -96,6 +96,22 @@ def _segments(url: str) -> list[str]:
 
 def decide(item: dict) -> tuple[bool, str]:
     """(is_material, reason) for one harvested item."""
+    return decided_by_address(item) or _decided_by_content(item)
+
+
+def text_decides(item: dict) -> bool:
+    """Whether a page's main content can change what becomes of it (a normalised item). Not where
+    its address, hints or title already make it no material and it is not the project's own page:
+    the harvest then leaves its main content unread (pipelines/worker_text.py)."""
+    if item.get("kind") != "page":
+        return True
+    decided = decided_by_address(item)
+    return decided is None or decided[0] or (is_about_page(item) and bool(item.get("project_id")))
+
+
+def decided_by_address(item: dict) -> tuple[bool, str] | None:
+    """The decision where the source's hints, the kind, the URL or the title settle it, before the
+    text counts; None where the text decides."""
     kind = item.get("kind")
     hint = (item.get("page_signals") or {}).get("hint")
     if hint == "excluded":
@@ -123,6 +139,13 @@ def decide(item: dict) -> tuple[bool, str]:
     heading = (item.get("title") or "").strip()
     if NON_MATERIAL_HEADINGS.match(heading):
         return False, f"site page by heading '{heading[:40]}'"
+    return None
+
+
+def _decided_by_content(item: dict) -> tuple[bool, str]:
+    signals = item.get("page_signals") or {}
+    url = item.get("canonical_url") or item["url"]
+    heading = (item.get("title") or "").strip()
     if (
         len({m.lower() for m in REGISTER_FIELDS.findall((item.get("text") or "")[:5000])})
         >= MIN_REGISTER_FIELDS

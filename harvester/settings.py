@@ -40,6 +40,10 @@ CLOSESPIDER_PAGECOUNT = 5000  # a source stopped here is a run that did not fini
 TWISTED_DNS_RESOLVER = "scrapy.resolver.CachingHostnameResolver"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts, for every crawler (a source here), an HTTP server on localhost that runs any
+# Python code sent with the token it writes to ~/.local/state/scrapy/job_files/ (files that a killed
+# harvest leaves behind). A scheduled harvester has no use for it: off, like the telnet console.
+REMOTE_CONTROL_ENABLED = False
 # Profiled (bench/throughput.py): Scrapy re-reads and parses the source of the callback on every
 # response to warn about `return value` in generators (its cache misses for bound methods), ~1 ms a
 # response; ruff and the tests guard the callbacks instead.

@@ -149,3 +149,53 @@ def test_datasette_is_read_only(datasette):
     response = get(datasette, "/catalog.json?sql=delete+from+materials")
     assert response.status_code in (400, 403)  # a write, and arbitrary SQL is off for the public anyway
     assert get(datasette, "/catalog/materials.json?_size=0").json()["filtered_table_rows_count"] == 1
+
+
+def test_a_harvest_opens_no_code_execution_server(tmp_path):
+    """Scrapy's remote control (an HTTP server running Python sent to it, announced by a job file) is
+    off: a harvest writes no job file and listens on no port."""
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from helpers import REPO
+
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html lang='fi'><h1>Opas</h1></html>", encoding="utf-8")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0),
+        lambda *a: SimpleHTTPRequestHandler(*a, directory=str(tmp_path / "site")),
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sources = tmp_path / "sources.yml"
+    sources.write_text(
+        f"sources:\n  - {{id: s, name: S, start_urls: ['http://127.0.0.1:{server.server_port}/']}}\n"
+    )
+    state = tmp_path / "state"
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "harvester.cli",
+                "harvest",
+                "--sources",
+                str(sources),
+                "--db",
+                str(tmp_path / "catalog.db"),
+                "--delay",
+                "0",
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=REPO,  # fmt: skip
+            env={**os.environ, "XDG_STATE_HOME": str(state)},
+        )
+    finally:
+        server.shutdown()
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    assert "[1/1] s: 0 materials found, 2 responses" in result.stderr  # the crawl ran
+    assert not (state / "scrapy" / "job_files").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from harvester.classify import text_decides
 from harvester.extract.office import OfficeError
 from harvester.extract.pdf import PdfError
 from harvester.pipelines import materials_only
@@ -37,6 +38,16 @@ def hand_over_page(item, page: tuple) -> None:
     item._page = page
 
 
+def as_classified(item):
+    """A copy of the item as ClassifyPipeline will see it (bounded and normalised)."""
+    from harvester.items import bound_material
+    from harvester.pipelines.normalise import NormalisePipeline
+
+    probe = item.copy()
+    bound_material(probe)
+    return NormalisePipeline().process_item(probe)
+
+
 class WorkerTextPipeline:
     def __init__(self, worker: TaggingWorker | None):
         self.worker = worker
@@ -54,7 +65,10 @@ class WorkerTextPipeline:
         page = getattr(item, "_page", None)
         if page is not None:
             del item._page
-            await self._read_page(item, page)
+            if text_decides(as_classified(item)):
+                await self._read_page(item, page)
+            else:  # site furniture by its address or title: dropped by the line whatever it says
+                self.crawler.stats.inc_value("aineistopankki/pages_not_read")
         body = getattr(item, "_file_body", None)
         if body is not None:
             del item._file_body
