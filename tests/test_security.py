@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from helpers import run_cli
+from helpers import REPO, run_cli
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
@@ -154,14 +159,6 @@ def test_datasette_is_read_only(datasette):
 def test_a_harvest_opens_no_code_execution_server(tmp_path):
     """Scrapy's remote control (an HTTP server running Python sent to it, announced by a job file) is
     off: a harvest writes no job file and listens on no port."""
-    import os
-    import subprocess
-    import sys
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    from helpers import REPO
-
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text("<html lang='fi'><h1>Opas</h1></html>", encoding="utf-8")
     server = ThreadingHTTPServer(
@@ -175,23 +172,13 @@ def test_a_harvest_opens_no_code_execution_server(tmp_path):
     )
     state = tmp_path / "state"
     try:
+        command = ["harvest", "--sources", str(sources), "--db", str(tmp_path / "catalog.db"), "--delay", "0"]
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "harvester.cli",
-                "harvest",
-                "--sources",
-                str(sources),
-                "--db",
-                str(tmp_path / "catalog.db"),
-                "--delay",
-                "0",
-            ],  # fmt: skip
+            [sys.executable, "-m", "harvester.cli", *command],
             capture_output=True,
             text=True,
             timeout=300,
-            cwd=REPO,  # fmt: skip
+            cwd=REPO,
             env={**os.environ, "XDG_STATE_HOME": str(state)},
         )
     finally:
