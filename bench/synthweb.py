@@ -32,8 +32,13 @@ PARAGRAPHS = [
 
 
 class SyntheticWeb:
-    def __init__(self, pages_per_host: list[int], pdfs_per_host: int = 0):
+    def __init__(self, pages_per_host: list[int], pdfs_per_host: int = 0, section: str = "sivu"):
         self.sizes = pages_per_host
+        # "sivu" (a paging segment) makes every page but the home page site furniture by its address,
+        # so a harvest leaves its text unread; under "aiheet" each page's text decides (a short page
+        # with nothing that makes it a material): the work of reading every page is measured.
+        self.section = section
+        self.heading = "Opas" if section == "sivu" else "Aihe"
         self.pdfs_per_host = pdfs_per_host
         pdfs = sorted(
             p for p in (REPO / "demo" / "sites").rglob("*") if p.is_file() and p.read_bytes()[:5] == b"%PDF-"
@@ -74,7 +79,7 @@ class SyntheticWeb:
     def _page(self, host: int, number: int, size: int) -> bytes:
         # A shallow tree, as on real project sites: every page lists the next ten (the home page 1–10 …).
         children = range(number * 10 + 1, min(size, number * 10 + 11))
-        links = [f'<li><a href="/sivu/{n}/">Sivu {n}</a></li>' for n in children]
+        links = [f'<li><a href="/{self.section}/{n}/">Sivu {n}</a></li>' for n in children]
         if self.pdfs_per_host and number < self.pdfs_per_host:
             links.append(f'<li><a href="/tiedostot/opas-{number}.pdf">Opas {number} (PDF)</a></li>')
         text = "".join(
@@ -82,9 +87,9 @@ class SyntheticWeb:
         )
         return (
             "<!DOCTYPE html><html lang='fi'><head><meta charset='utf-8'>"
-            f"<title>Opas {number} – Hanke {host}</title></head><body>"
+            f"<title>{self.heading} {number} – Hanke {host}</title></head><body>"
             "<header><nav><a href='/'>Etusivu</a></nav></header>"
-            f"<main><h1>Opas {number}: kotoutuminen</h1>{text}<ul>{''.join(links)}</ul></main>"
+            f"<main><h1>{self.heading} {number}: kotoutuminen</h1>{text}<ul>{''.join(links)}</ul></main>"
             "<footer><a href='/tietosuojaseloste/'>Tietosuoja</a></footer></body></html>"
         ).encode()
 
@@ -102,7 +107,7 @@ class SyntheticWeb:
                 status, ctype, body = 404, "text/html", b"<h1>404</h1>"
                 if path == "/":
                     status, ctype, body = 200, "text/html; charset=utf-8", web._page(host, 0, size)
-                elif path.startswith("/sivu/"):
+                elif path.startswith(f"/{web.section}/"):
                     number = int(path.strip("/").split("/")[1])
                     if number < size:
                         status, ctype, body = 200, "text/html; charset=utf-8", web._page(host, number, size)

@@ -38,12 +38,26 @@ def hand_over_page(item, page: tuple) -> None:
     item._page = page
 
 
+# What classify.decided_by_address reads of a page, and what normalising them reads.
+ADDRESS_FIELDS = (
+    "kind",
+    "url",
+    "canonical_url",
+    "title",
+    "link_texts",
+    "page_signals",
+    "project_id",
+    "hreflang",
+)
+
+
 def as_classified(item):
-    """A copy of the item as ClassifyPipeline will see it (bounded and normalised)."""
-    from harvester.items import bound_material
+    """The fields of the item that decide it by its address, as ClassifyPipeline will see them
+    (bounded and normalised); its text is left out."""
+    from harvester.items import Material, bound_material
     from harvester.pipelines.normalise import NormalisePipeline
 
-    probe = item.copy()
+    probe = Material({name: item[name] for name in ADDRESS_FIELDS if name in item})
     bound_material(probe)
     return NormalisePipeline().process_item(probe)
 
