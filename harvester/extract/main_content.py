@@ -14,9 +14,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
-import trafilatura
 from lxml import etree
-from trafilatura.settings import Extractor
 
 from .text import clean, lines_of
 
@@ -36,8 +34,12 @@ class MainContent:
 
 
 @lru_cache(maxsize=2)
-def _options(fast: bool) -> Extractor:
-    """The extractor's options, built once: building them reads its configuration every time."""
+def _options(fast: bool):
+    """The extractor's options, built once: building them reads its configuration every time.
+    trafilatura is imported here (~0.3 s): a harvest's crawler reads pages' links only and leaves
+    their content to its worker process (pipelines/worker_text.py)."""
+    from trafilatura.settings import Extractor
+
     return Extractor(precision=True, fast=fast, comments=False, tables=True, with_metadata=False)
 
 
@@ -53,8 +55,11 @@ def main_content(html: str, url: str | None = None, fast: bool = False) -> MainC
             len(html),
         )
         return None
+    options = _options(fast)
+    from trafilatura import bare_extraction
+
     try:
-        document = trafilatura.bare_extraction(html, options=_options(fast), as_dict=False)
+        document = bare_extraction(html, options=options, as_dict=False)
     except (ValueError, TypeError, AttributeError, RecursionError, etree.LxmlError) as exc:
         # A page the extractor cannot take is still read, by its content wrapper.
         logger.warning(
