@@ -200,5 +200,7 @@ def test_a_page_too_long_or_unreadable_for_the_content_extractor_is_read_by_its_
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(main_content.trafilatura, "bare_extraction", broken)
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
     assert extract_html(html, "https://hanke.example.fi/opas/").text == "Opas\nKela auttaa asumisessa."
